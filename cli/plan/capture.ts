@@ -1,0 +1,192 @@
+// Runs a Pulumi program in-process under the mock runtime and records every resource exactly as
+// the engine would receive it: type, name, URN, parent, options and serialized inputs.
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { decode } from "./values";
+
+/** One resource registration, as the engine (and a policy pack) would see it. */
+export interface CapturedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** The parent's URN; the stack's root resource has none. */
+  readonly parent?: string;
+  readonly protect: boolean;
+  readonly custom: boolean;
+  /** Registered by reading an existing resource (a StackReference), not by declaring one. */
+  readonly read: boolean;
+  readonly provider?: string;
+  readonly dependencies: readonly string[];
+  readonly deleteBeforeReplace: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly retainOnDelete: boolean;
+  readonly additionalSecretOutputs: readonly string[];
+  /** Inputs decoded from the wire: secrets as `Secret`, unknowns as `UNKNOWN`. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** What the mocks answered: inputs plus computed outputs. */
+  readonly state: Readonly<Record<string, unknown>>;
+}
+
+export interface CapturedStack {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: readonly CapturedResource[];
+  /** The stack's outputs, decoded like inputs. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+export interface MockRunOptions {
+  readonly project: string;
+  readonly stack: string;
+  /** Config as the language host passes it: fully qualified keys, values as strings. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys: readonly string[];
+  readonly mocks: pulumi.runtime.Mocks;
+  /** Run as a preview: outputs the mocks leave out are unknown. Defaults to true. */
+  readonly preview?: boolean;
+}
+
+type Callback = (err: unknown, response?: unknown) => void;
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  hasProtect(): boolean;
+  getProtect(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  hasRetainondelete(): boolean;
+  getRetainondelete(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface RegisterResponse {
+  getUrn(): string;
+  getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface MockMonitorLike {
+  registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
+  readResource(req: ReadRequest, callback: Callback): Promise<void>;
+  registerResourceOutputs(req: OutputsRequest, callback: Callback): void;
+  newUrn(parent: string, type: string, name: string): string;
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** Runs `program` as the body of a stack under mocks and returns what it declared. */
+export async function runUnderMocks(
+  program: () => unknown,
+  options: MockRunOptions,
+): Promise<CapturedStack> {
+  await pulumi.runtime.setMocks(
+    options.mocks,
+    options.project,
+    options.stack,
+    options.preview ?? true,
+  );
+  pulumi.runtime.setAllConfig({ ...options.config }, [...options.secretKeys]);
+  const resources: CapturedResource[] = [];
+  const outputs = new Map<string, Record<string, unknown>>();
+  record(pulumi.runtime.getMonitor() as unknown as MockMonitorLike, resources, outputs);
+
+  await pulumi.runtime.runInPulumiStack(async () => await program());
+  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  const root = resources.find((r) => r.type === ROOT_STACK_TYPE);
+  return {
+    project: options.project,
+    stack: options.stack,
+    resources,
+    outputs: (root && outputs.get(root.urn)) ?? {},
+  };
+}
+
+/** Wraps the mock monitor so each registration is recorded once the mocks have answered. */
+function record(
+  monitor: MockMonitorLike,
+  into: CapturedResource[],
+  outputs: Map<string, Record<string, unknown>>,
+): void {
+  const register = monitor.registerResource.bind(monitor);
+  const read = monitor.readResource.bind(monitor);
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  // URNs as the engine makes them: the parent's whole type chain, without the root stack's type.
+  monitor.newUrn = (parent, type, name) => {
+    const parentType = parent ? (parent.split("::")[2] ?? "") : "";
+    const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+  };
+  monitor.registerResourceOutputs = (req, callback) => {
+    outputs.set(req.getUrn(), decodeStruct(req.getOutputs()));
+    registerOutputs(req, callback);
+  };
+  monitor.registerResource = (req, callback) =>
+    register(req, (err, response) => {
+      if (!err && response) {
+        const res = response as RegisterResponse;
+        into.push({
+          urn: res.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          parent: req.getParent() || undefined,
+          protect: req.hasProtect() ? req.getProtect() : false,
+          custom: req.getCustom(),
+          read: false,
+          provider: req.getProvider() || undefined,
+          dependencies: req.getDependenciesList(),
+          deleteBeforeReplace: req.getDeletebeforereplace(),
+          ignoreChanges: req.getIgnorechangesList(),
+          retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : false,
+          additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+          inputs: decodeStruct(req.getObject()),
+          state: decodeStruct(res.getObject?.()),
+        });
+      }
+      callback(err, response);
+    });
+  monitor.readResource = (req, callback) =>
+    read(req, (err, response) => {
+      if (!err && response) {
+        const res = response as RegisterResponse;
+        into.push({
+          urn: res.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          parent: req.getParent() || undefined,
+          protect: false,
+          custom: true,
+          read: true,
+          provider: req.getProvider() || undefined,
+          dependencies: req.getDependenciesList(),
+          deleteBeforeReplace: false,
+          ignoreChanges: [],
+          retainOnDelete: false,
+          additionalSecretOutputs: [],
+          inputs: decodeStruct(req.getProperties()),
+          state: decodeStruct(res.getProperties?.()),
+        });
+      }
+      callback(err, response);
+    });
+}
+
+function decodeStruct(
+  struct: { toJavaScript(): Record<string, unknown> } | undefined,
+): Record<string, unknown> {
+  return (decode(struct?.toJavaScript() ?? {}) ?? {}) as Record<string, unknown>;
+}

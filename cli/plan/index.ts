@@ -1,0 +1,170 @@
+// `slipway plan`: the stacks' programs run offline under the mock runtime, every resource
+// captured, the policy pack evaluated on what was captured.
+import * as path from "node:path";
+import { SlipwayError } from "../../errors";
+import { NAMESPACE, StackKind, validateSettings } from "../../config/validate";
+import { CapturedStack, runUnderMocks } from "./capture";
+import { createMocks } from "./mocks";
+import { listStacks, readProject, readStackConfig, StackConfig } from "./stack-files";
+import { reveal } from "./values";
+
+export interface Violation {
+  readonly policy: string;
+  readonly enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
+  /** The resource the violation is about; absent for stack-wide policies. */
+  readonly urn?: string;
+  readonly message: string;
+}
+
+export interface StackPlan extends CapturedStack {
+  readonly kind: StackKind;
+  readonly file: string;
+  readonly violations: readonly Violation[];
+}
+
+/** Where the policy pack plugs in: given a captured stack, the violations it finds. */
+export type PolicyEvaluator = (stack: CapturedStack & { kind: StackKind }) => Promise<Violation[]>;
+
+export interface PlanOptions {
+  /** The project folder (where Pulumi.yaml is). */
+  readonly dir: string;
+  /** Stacks to plan; every `Pulumi.<stack>.yaml` when empty. */
+  readonly stacks?: readonly string[];
+  /** A config file to use instead of `Pulumi.<stack>.yaml` (one stack only). */
+  readonly configFile?: string;
+  readonly evaluate?: PolicyEvaluator;
+  /** The program: index.ts's default export. Loaded on first use when not given. */
+  readonly program?: () => unknown;
+}
+
+export async function plan(options: PlanOptions): Promise<StackPlan[]> {
+  const project = readProject(options.dir);
+  const configs = chooseStacks(options).map((stack) =>
+    readStackConfig(project, stack, options.configFile),
+  );
+  return planConfigs(project.name, configs, options);
+}
+
+/** Plans stacks from configs already read (tests hand in edited copies of the committed ones). */
+export async function planConfigs(
+  projectName: string,
+  stackConfigs: readonly StackConfig[],
+  options: Pick<PlanOptions, "evaluate" | "program"> = {},
+): Promise<StackPlan[]> {
+  // Validate every stack's config before running anything, so bad input fails fast.
+  const configs = stackConfigs.map((config) => ({ config, kind: validateStackConfig(config) }));
+  const program = options.program ?? loadProgram();
+  const planned = new Map<string, StackPlan>();
+  const results: StackPlan[] = [];
+  // Production first: the other stacks reference its outputs.
+  const order = [...configs].sort((a, b) => rank(a.kind) - rank(b.kind));
+  for (const { config, kind } of order) {
+    const captured = await runStack(projectName, config, program, planned);
+    const violations = options.evaluate ? await options.evaluate({ ...captured, kind }) : [];
+    const result: StackPlan = { ...captured, kind, file: config.file, violations };
+    planned.set(config.stack, result);
+  }
+  for (const { config } of configs) results.push(planned.get(config.stack) as StackPlan);
+  return results;
+}
+
+/** Exit code for a plan: 1 when any stack has a mandatory violation, else 0. */
+export function exitCodeFor(plans: readonly StackPlan[]): 0 | 1 {
+  return plans.some((p) => p.violations.some((v) => v.enforcementLevel === "mandatory")) ? 1 : 0;
+}
+
+function chooseStacks(options: PlanOptions): string[] {
+  const requested = [...new Set(options.stacks ?? [])];
+  if (options.configFile && requested.length > 1) {
+    throw SlipwayError.of(
+      "--config",
+      `applies to one stack, but ${requested.length} were given with --stack. Fix: plan one stack per --config file.`,
+    );
+  }
+  if (options.configFile && requested.length === 0) {
+    const match = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(options.configFile));
+    if (!match?.[1]) {
+      throw SlipwayError.of(
+        "--config",
+        `${options.configFile} is not named Pulumi.<stack>.yaml, so the stack is unknown. Fix: add --stack NAME.`,
+      );
+    }
+    return [match[1]];
+  }
+  if (requested.length > 0) return requested;
+  const all = listStacks(options.dir);
+  if (all.length === 0) {
+    throw SlipwayError.of(
+      "--stack",
+      `no Pulumi.<stack>.yaml files in ${options.dir}. Fix: run slipway from the project folder.`,
+    );
+  }
+  return all;
+}
+
+function validateStackConfig(config: StackConfig): StackKind {
+  const raw: Record<string, unknown> = {};
+  const secretKeys: string[] = [];
+  const otherKeys: string[] = [];
+  for (const [key, value] of Object.entries(config.values)) {
+    if (!key.startsWith(`${NAMESPACE}:`)) {
+      otherKeys.push(key);
+      continue;
+    }
+    const name = key.slice(NAMESPACE.length + 1);
+    raw[name] = value;
+    if (config.secretKeys.includes(key)) secretKeys.push(name);
+  }
+  try {
+    return validateSettings(raw, config.stack, secretKeys, otherKeys).kind;
+  } catch (error) {
+    throw contextualize(error, config);
+  }
+}
+
+async function runStack(
+  project: string,
+  config: StackConfig,
+  program: () => unknown,
+  planned: ReadonlyMap<string, StackPlan>,
+): Promise<CapturedStack> {
+  const awsRegion = config.config["aws:region"] ?? "us-east-1";
+  const mocks = createMocks({
+    awsRegion,
+    stackOutputs: (name) => {
+      const found = planned.get(name.split("/").pop() ?? name);
+      return found ? (reveal(found.outputs) as Record<string, unknown>) : undefined;
+    },
+  });
+  try {
+    return await runUnderMocks(program, {
+      project,
+      stack: config.stack,
+      config: config.config,
+      secretKeys: config.secretKeys,
+      mocks,
+    });
+  } catch (error) {
+    throw contextualize(error, config);
+  }
+}
+
+function contextualize(error: unknown, config: StackConfig): unknown {
+  return SlipwayError.isInstance(error)
+    ? error.withContext(
+        `stack ${config.stack} (${path.relative(process.cwd(), config.file) || config.file}):`,
+      )
+    : error;
+}
+
+function rank(kind: StackKind): number {
+  return kind === "production" ? 0 : kind === "staging" ? 1 : 2;
+}
+
+function loadProgram(): () => unknown {
+  // Loaded here rather than imported so `slipway --help` and bad flags stay fast.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const program = require("../../index") as unknown;
+  if (typeof program !== "function") throw new Error("index.ts must export the program function");
+  return program as () => unknown;
+}

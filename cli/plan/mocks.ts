@@ -1,0 +1,231 @@
+// Realistic outputs for every resource type slipway declares, so a plan reads like the real
+// thing: AWS ARNs and endpoints, Heroku ids and URLs. Ids are derived from the resource's type
+// and name, so the same program always plans to the same text.
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+export interface MockContext {
+  /** The stack's `aws:region`. */
+  readonly awsRegion: string;
+  /** Outputs of stacks planned earlier in this run, for StackReferences, by stack name. */
+  readonly stackOutputs: (name: string) => Record<string, unknown> | undefined;
+}
+
+type State = Record<string, unknown>;
+
+/** A stable hex string derived from `parts`. */
+export function stableHex(length: number, ...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, length);
+}
+
+/** A stable UUID (version 4 layout) derived from `parts`, like the ids Heroku hands out. */
+export function stableUuid(...parts: string[]): string {
+  const h = stableHex(32, ...parts);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function createMocks(context: MockContext): pulumi.runtime.Mocks {
+  return {
+    newResource: (args) => mockResource(args, context),
+    call: (args) => mockCall(args, context),
+  };
+}
+
+export function mockResource(
+  args: pulumi.runtime.MockResourceArgs,
+  context: MockContext,
+): { id: string; state: State } {
+  const { type, name } = args;
+  const inputs = (args.inputs ?? {}) as State;
+  const region = context.awsRegion;
+  const arn = (service: string, resource: string, regional = true) =>
+    `arn:aws:${service}:${regional ? region : ""}:${MOCK_ACCOUNT_ID}:${resource}`;
+  const str = (key: string, fallback: string): string => {
+    const value = inputs[key];
+    return typeof value === "string" ? value : fallback;
+  };
+  const hex = (length: number) => stableHex(length, type, name);
+
+  if (type === "pulumi:pulumi:StackReference") {
+    const outputs = context.stackOutputs(str("name", name));
+    return {
+      id: str("name", name),
+      state: {
+        name: str("name", name),
+        // A stack not planned in this run has outputs no one can know yet.
+        outputs: outputs ?? pulumi.runtime.unknownValue,
+        secretOutputNames: [],
+      },
+    };
+  }
+  if (type.startsWith("pulumi:providers:")) {
+    return { id: stableUuid(type, name), state: inputs };
+  }
+  if (type.startsWith("pulumi-nodejs:dynamic/heroku:")) {
+    return mockHeroku(type.slice("pulumi-nodejs:dynamic/heroku:".length), name, inputs);
+  }
+
+  switch (type) {
+    case "aws:rds/instance:Instance": {
+      const identifier = str("identifier", `${name}-${hex(7)}`);
+      const address = `${identifier}.c${hex(11)}.${region}.rds.amazonaws.com`;
+      return {
+        id: identifier,
+        state: {
+          ...inputs,
+          identifier,
+          arn: arn("rds", `db:${identifier}`),
+          address,
+          endpoint: `${address}:5432`,
+          port: 5432,
+          resourceId: `db-${hex(26).toUpperCase()}`,
+          hostedZoneId: "Z2R2ITUGPM61AM",
+        },
+      };
+    }
+    case "aws:rds/subnetGroup:SubnetGroup":
+    case "aws:rds/parameterGroup:ParameterGroup": {
+      const id = str("name", `${name}-${hex(7)}`);
+      const kind = type.includes("subnet") ? "subgrp" : "pg";
+      return { id, state: { ...inputs, name: id, arn: arn("rds", `${kind}:${id}`) } };
+    }
+    case "aws:ec2/securityGroup:SecurityGroup": {
+      const id = `sg-${hex(17)}`;
+      return {
+        id,
+        state: { ...inputs, arn: arn("ec2", `security-group/${id}`), ownerId: MOCK_ACCOUNT_ID },
+      };
+    }
+    case "aws:sns/topic:Topic": {
+      const topicArn = arn("sns", str("name", `${name}-${hex(7)}`));
+      return { id: topicArn, state: { ...inputs, arn: topicArn } };
+    }
+    case "aws:sns/topicSubscription:TopicSubscription": {
+      const subscriptionArn = `${str("topic", arn("sns", name))}:${stableUuid(type, name)}`;
+      return { id: subscriptionArn, state: { ...inputs, arn: subscriptionArn } };
+    }
+    case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+      const alarmName = str("name", `${name}-${hex(7)}`);
+      return {
+        id: alarmName,
+        state: { ...inputs, name: alarmName, arn: arn("cloudwatch", `alarm:${alarmName}`) },
+      };
+    }
+    case "aws:cloudwatch/logGroup:LogGroup": {
+      const logGroup = str("name", `${name}-${hex(7)}`);
+      return {
+        id: logGroup,
+        state: { ...inputs, name: logGroup, arn: arn("logs", `log-group:${logGroup}`) },
+      };
+    }
+    case "aws:route53/healthCheck:HealthCheck": {
+      const id = stableUuid(type, name);
+      return { id, state: { ...inputs, arn: `arn:aws:route53:::healthcheck/${id}` } };
+    }
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+      const host = str("url", "https://token.actions.githubusercontent.com").replace(
+        /^https:\/\//,
+        "",
+      );
+      const providerArn = arn("iam", `oidc-provider/${host}`, false);
+      return { id: providerArn, state: { ...inputs, arn: providerArn } };
+    }
+    case "aws:iam/role:Role": {
+      const roleName = str("name", `${name}-${hex(7)}`);
+      return {
+        id: roleName,
+        state: {
+          ...inputs,
+          name: roleName,
+          arn: arn("iam", `role/${roleName}`, false),
+          uniqueId: `AROA${hex(17).toUpperCase()}`,
+        },
+      };
+    }
+    case "aws:iam/policy:Policy": {
+      const policyName = str("name", `${name}-${hex(7)}`);
+      const policyArn = arn("iam", `policy/${policyName}`, false);
+      return { id: policyArn, state: { ...inputs, name: policyName, arn: policyArn } };
+    }
+    case "random:index/randomPassword:RandomPassword": {
+      const length = typeof inputs["length"] === "number" ? inputs["length"] : 32;
+      const result = stableHex(64, "password", name).slice(0, length);
+      return { id: "none", state: { ...inputs, result, bcryptHash: `$2a$10$${hex(53)}` } };
+    }
+    case "github:index/branchProtection:BranchProtection":
+      return { id: `BPR_${hex(16)}`, state: inputs };
+    case "github:index/repositoryEnvironment:RepositoryEnvironment":
+      return { id: `${str("repository", "repo")}:${str("environment", name)}`, state: inputs };
+    default:
+      return {
+        id: `${name}-${hex(8)}`,
+        state: {
+          ...inputs,
+          ...(type.startsWith("aws:") ? { arn: arn(type.split(/[:/]/)[1] ?? "aws", name) } : {}),
+        },
+      };
+  }
+}
+
+function mockHeroku(kind: string, name: string, inputs: State): { id: string; state: State } {
+  const id = stableUuid("heroku", kind, name);
+  switch (kind) {
+    case "App": {
+      const appName = typeof inputs["name"] === "string" ? inputs["name"] : name;
+      return {
+        id,
+        state: {
+          ...inputs,
+          appId: id,
+          webUrl: `https://${appName}-${stableHex(12, "web", appName)}.herokuapp.com/`,
+          gitUrl: `https://git.heroku.com/${appName}.git`,
+        },
+      };
+    }
+    default:
+      return { id, state: inputs };
+  }
+}
+
+export function mockCall(
+  args: pulumi.runtime.MockCallArgs,
+  context: MockContext,
+): Record<string, unknown> {
+  const region = context.awsRegion;
+  switch (args.token) {
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return {
+        accountId: MOCK_ACCOUNT_ID,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/slipway`,
+        userId: "AIDASLIPWAYPLAN",
+        id: MOCK_ACCOUNT_ID,
+      };
+    case "aws:index/getRegion:getRegion":
+      return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com` };
+    case "aws:index/getPartition:getPartition":
+      return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+    case "aws:ec2/getVpc:getVpc":
+      return {
+        id: `vpc-${stableHex(17, "vpc", region)}`,
+        cidrBlock: "172.31.0.0/16",
+        default: true,
+      };
+    case "aws:ec2/getSubnets:getSubnets":
+      return {
+        id: region,
+        ids: ["a", "b", "c"].map((zone) => `subnet-${stableHex(17, "subnet", region, zone)}`),
+      };
+    case "github:index/getUser:getUser": {
+      const username = (args.inputs as State)["username"];
+      const login = typeof username === "string" ? username : "user";
+      const numericId = parseInt(stableHex(7, "github-user", login), 16);
+      return { id: String(numericId), login, nodeId: `U_${stableHex(12, login)}` };
+    }
+    default:
+      throw new Error(
+        `slipway plan has no mock for the function ${args.token}; add one in cli/plan/mocks.ts`,
+      );
+  }
+}

@@ -1,0 +1,118 @@
+// The one configuration object of a slipway stack: read once, validated, frozen.
+import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { SlipwayError } from "../errors";
+import { AWS_REGION } from "./limits";
+import {
+  AlertingSettings,
+  AppSettings,
+  DatabaseSettings,
+  GithubSettings,
+  PipelineSettings,
+  ReviewAppsSettings,
+} from "./schema";
+import { NAMESPACE, StackKind, validateSettings } from "./validate";
+
+export type { StackKind } from "./validate";
+export * from "./schema";
+
+export interface SlipwayConfig {
+  readonly project: string;
+  readonly stack: string;
+  readonly kind: StackKind;
+  /** For review stacks: the branch slug (`review-<slug>`). */
+  readonly reviewSlug?: string;
+  /** `aws:region`, which RDS and alerting live in; review stacks create nothing in AWS. */
+  readonly awsRegion?: string;
+  /** The app, with its name always set (validation requires it). */
+  readonly app: AppSettings & { readonly name: string };
+  readonly pipeline: PipelineSettings;
+  /** RDS settings; review stacks have none (they use a Heroku Postgres add-on). */
+  readonly database?: DatabaseSettings;
+  readonly github: GithubSettings;
+  readonly alerting: AlertingSettings;
+  readonly reviewApps: ReviewAppsSettings;
+  /** Config vars whose values are Pulumi secrets, by name. */
+  readonly secretConfigVars: Readonly<Record<string, pulumi.Output<string>>>;
+}
+
+/** Reads the current stack's configuration from the Pulumi runtime and validates it once. */
+export function loadConfig(): SlipwayConfig {
+  const all = pulumi.runtime.allConfig();
+  const raw: Record<string, unknown> = {};
+  const secretKeys: string[] = [];
+  const otherKeys: string[] = [];
+  for (const [key, value] of Object.entries(all)) {
+    if (!key.startsWith(`${NAMESPACE}:`)) {
+      otherKeys.push(key);
+      continue;
+    }
+    const name = key.slice(NAMESPACE.length + 1);
+    raw[name] = parseConfigValue(value);
+    if (isSecret(key)) secretKeys.push(name);
+  }
+  const stack = pulumi.getStack();
+  const { kind, reviewSlug, settings } = validateSettings(raw, stack, secretKeys, otherKeys);
+  const secretNames = Object.keys(settings.secretConfigVars);
+  if (secretNames.length > 0 && !secretKeys.includes("secretConfigVars")) {
+    throw SlipwayError.of(
+      `${NAMESPACE}:secretConfigVars`,
+      `holds ${secretNames.join(", ")} in plain text. Allowed: values stored as secrets only. ` +
+        `Fix: pulumi config set --secret --path '${NAMESPACE}:secretConfigVars.${secretNames[0]}' <value>`,
+    );
+  }
+  const awsRegion = all["aws:region"];
+  if (kind !== "review" && (awsRegion === undefined || !AWS_REGION.test(awsRegion))) {
+    throw SlipwayError.of(
+      "aws:region",
+      `got ${awsRegion === undefined ? "nothing" : JSON.stringify(awsRegion)}: a ${kind} stack ` +
+        `creates its database and alarms in AWS and needs a region. Allowed: a region code such ` +
+        `as us-east-1. Fix: pulumi config set aws:region us-east-1`,
+    );
+  }
+  const { app, database, ...rest } = settings;
+  return deepFreeze({
+    ...rest,
+    project: pulumi.getProject(),
+    stack,
+    kind,
+    reviewSlug,
+    awsRegion,
+    app: { ...app, name: app.name as string },
+    database: kind === "review" ? undefined : database,
+    secretConfigVars: Object.fromEntries(
+      Object.entries(settings.secretConfigVars).map(([name, value]) => [
+        name,
+        pulumi.secret(value),
+      ]),
+    ),
+  });
+}
+
+/** Pulumi hands config values over as strings; objects and lists arrive as JSON text. */
+export function parseConfigValue(value: string): unknown {
+  const trimmed = value.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(trimmed) as unknown;
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+// `isConfigSecret` is exported by the runtime but left out of its type declarations.
+function isSecret(key: string): boolean {
+  const check = (runtimeConfig as unknown as { isConfigSecret?: (k: string) => boolean })
+    .isConfigSecret;
+  return check ? check(key) : false;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !pulumi.Output.isInstance(value)) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}

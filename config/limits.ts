@@ -1,0 +1,131 @@
+// The platforms' own limits, as pure checks. They are strict because a value the platform would
+// refuse fails late (mid-`pulumi up`, after other resources changed) and far from its cause.
+
+/** Heroku app names: lowercase letter first, then letters, digits and dashes; 3-30 characters. */
+export const HEROKU_APP_NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
+
+/** Heroku Common Runtime regions. */
+export const HEROKU_REGIONS = ["us", "eu"] as const;
+
+/** Heroku stacks that still accept builds. */
+export const HEROKU_STACKS = ["heroku-22", "heroku-24"] as const;
+
+/**
+ * Common Runtime dyno sizes, with the most dynos of one process type Heroku allows for each
+ * (eco and basic run one dyno per process type; the others up to 100 by default).
+ */
+export const DYNO_SIZES = {
+  eco: 1,
+  basic: 1,
+  "standard-1x": 100,
+  "standard-2x": 100,
+  "performance-m": 100,
+  "performance-l": 100,
+  "performance-l-ram": 100,
+  "performance-xl": 100,
+  "performance-2xl": 100,
+} as const;
+export type DynoSize = keyof typeof DYNO_SIZES;
+export const DYNO_SIZE_NAMES = Object.keys(DYNO_SIZES) as DynoSize[];
+
+/** Process types as Heroku names them in a Procfile. */
+export const PROCESS_TYPE = /^[a-z][a-z0-9_-]{0,29}$/;
+
+/** Config var names: Heroku accepts word characters only (`^\w+$` in its API schema). */
+export const CONFIG_VAR_NAME = /^\w+$/;
+
+/** Add-on plans as `service:plan` (`heroku-postgresql:essential-0`). */
+export const ADDON_PLAN = /^[a-z0-9][a-z0-9-]*(:[a-z0-9][a-z0-9-]*)?$/;
+
+/** Heroku app features are lowercase words joined by dashes (`preboot`, `runtime-dyno-metadata`). */
+export const APP_FEATURE = /^[a-z][a-z0-9-]*$/;
+
+/** RDS instance classes: `db.<family>.<size>` (`db.t4g.micro`, `db.m7g.large`). */
+export const RDS_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[0-9]*[a-z][a-z0-9]*$/;
+
+/** Postgres major versions RDS offers, optionally with a minor version (`16`, `16.4`). */
+export const POSTGRES_VERSION = /^(1[3-9])(\.\d+)?$/;
+
+/** RDS: `hh:mm-hh:mm` (UTC) for backups; `ddd:hh:mm-ddd:hh:mm` for maintenance. */
+export const BACKUP_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+export const MAINTENANCE_WINDOW =
+  /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
+
+/** Postgres identifiers RDS accepts for the database name and master user. */
+export const POSTGRES_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
+/** Master user names RDS for PostgreSQL reserves. */
+export const RESERVED_DB_USERS = ["postgres", "rdsadmin", "admin", "root"];
+
+/** AWS ids and regions. */
+export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+export const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+export const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+export const IAM_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/;
+
+/** GitHub logins (users and organizations): 1-39 characters, letters, digits, single dashes inside. */
+export const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+/** GitHub repository names: letters, digits, `.`, `_`, `-`; at most 100 characters. */
+export const GITHUB_REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
+/** GitHub allows 0 to 6 required approving reviews. */
+export const GITHUB_MAX_APPROVALS = 6;
+
+/** Whether `name` is a branch name git accepts (the rules of `git check-ref-format --branch`). */
+export function isValidBranchName(name: string): boolean {
+  if (name.length === 0 || name.length > 255) return false;
+  if (name === "@" || name.startsWith("-") || name.startsWith("/") || name.endsWith("/")) {
+    return false;
+  }
+  if (name.endsWith(".") || name.endsWith(".lock") || name.includes("..") || name.includes("@{")) {
+    return false;
+  }
+  if (name.includes("//") || /[\s~^:?*[\\]/.test(name) || hasControlCharacter(name)) return false;
+  return name.split("/").every((part) => !part.startsWith("."));
+}
+
+function hasControlCharacter(text: string): boolean {
+  return [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+}
+
+/** Whether `name` is a repository name GitHub accepts. */
+export function isValidRepositoryName(name: string): boolean {
+  return GITHUB_REPOSITORY.test(name) && name !== "." && name !== ".." && !name.endsWith(".git");
+}
+
+/** Whether `cidr` is an IPv4 CIDR block with its host bits clear (`203.0.113.0/24`). */
+export function isValidIpv4Cidr(cidr: string): boolean {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!match) return false;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return false;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const hostBits = 2 ** (32 - prefix);
+  return address % hostBits === 0;
+}
+
+/** A deliberately plain e-mail check: one `@`, a dotted domain, no spaces (what SNS accepts). */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Whether `url` parses and uses one of `protocols` (`https:`). */
+export function isUrlWithProtocol(url: string, protocols: readonly string[]): boolean {
+  try {
+    return protocols.includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** Heroku app webhook event types (`include` of an app webhook). */
+export const WEBHOOK_EVENTS = [
+  "api:addon-attachment",
+  "api:addon",
+  "api:app",
+  "api:build",
+  "api:collaborator",
+  "api:domain",
+  "api:dyno",
+  "api:formation",
+  "api:release",
+  "api:sni-endpoint",
+  "dyno",
+] as const;

@@ -1,0 +1,551 @@
+// The shape of slipway's stack configuration (namespace `slipway`), its defaults and its limits.
+// Every field carries `allowed` (what a valid value looks like) and `example`, which the error
+// messages and docs/configuration.md use. Defaults live here and nowhere else.
+import { z } from "zod";
+import * as limits from "./limits";
+
+/** Text for error messages: what a valid value is, and one that works. */
+export interface FieldMeta {
+  allowed: string;
+  example: string;
+  [key: string]: unknown;
+}
+
+const meta = (allowed: string, example: string): FieldMeta => ({ allowed, example });
+
+const appName = z
+  .string()
+  .regex(limits.HEROKU_APP_NAME)
+  .meta(
+    meta(
+      "3-30 characters: a lowercase letter, then lowercase letters, digits or dashes, not ending in a dash (Heroku's rule)",
+      "acme-web-staging",
+    ),
+  );
+
+const httpsUrl = (what: string, example: string) =>
+  z
+    .string()
+    .refine((v) => limits.isUrlWithProtocol(v, ["https:"]), { message: "not an https URL" })
+    .meta(meta(`an https:// URL ${what}`, example));
+
+const formationEntry = z
+  .strictObject({
+    quantity: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .meta(meta("a whole number of dynos from 0 to 100", "1")),
+    size: z
+      .enum(limits.DYNO_SIZE_NAMES as [limits.DynoSize, ...limits.DynoSize[]])
+      .meta(meta(`one of ${limits.DYNO_SIZE_NAMES.join(", ")}`, "standard-1x")),
+  })
+  .superRefine((entry, ctx) => {
+    const most = limits.DYNO_SIZES[entry.size];
+    if (entry.quantity > most) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["quantity"],
+        input: entry.quantity,
+        message: `${entry.size} dynos run at most ${most} per process type`,
+      });
+    }
+  })
+  .meta(meta("{ quantity, size } for one process type", "{ quantity: 1, size: basic }"));
+
+const webhook = z
+  .strictObject({
+    url: httpsUrl("that receives the webhook", "https://hooks.example.com/heroku"),
+    include: z
+      .array(
+        z
+          .enum(limits.WEBHOOK_EVENTS)
+          .meta(meta(`one of ${limits.WEBHOOK_EVENTS.join(", ")}`, "api:release")),
+      )
+      .min(1)
+      .default(["api:release"])
+      .meta(meta("a non-empty list of Heroku webhook event types", "[api:release]")),
+    level: z
+      .enum(["notify", "sync"])
+      .default("notify")
+      .meta(meta("notify (fire and forget) or sync (retried until it answers 2xx)", "notify")),
+  })
+  .meta(meta("{ url, include, level }", "{ url: https://hooks.example.com/heroku }"));
+
+export const appSchema = z
+  .strictObject({
+    name: appName.optional(),
+    region: z
+      .enum(limits.HEROKU_REGIONS)
+      .default("us")
+      .meta(meta("us or eu (Heroku Common Runtime regions)", "us")),
+    stack: z
+      .enum(limits.HEROKU_STACKS)
+      .default("heroku-24")
+      .meta(meta(`one of ${limits.HEROKU_STACKS.join(", ")}`, "heroku-24")),
+    team: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,29}$/)
+      .optional()
+      .meta(meta("a Heroku team name (lowercase letters, digits, dashes)", "acme")),
+    buildpacks: z
+      .array(z.string().min(1).meta(meta("a buildpack name or URL", "heroku/nodejs")))
+      .default(["heroku/nodejs"])
+      .meta(meta("a list of buildpack names or URLs, in the order they run", "[heroku/nodejs]")),
+    healthCheckPath: z
+      .string()
+      .regex(/^\/[^\s?#]*$/)
+      .default("/health")
+      .meta(meta("a URL path starting with / that answers 200 when the app is healthy", "/health")),
+    formation: z
+      .record(
+        z
+          .string()
+          .regex(limits.PROCESS_TYPE)
+          .meta(meta("a Procfile process type (web, worker, ...)", "web")),
+        formationEntry,
+      )
+      .default({ web: { quantity: 1, size: "basic" } })
+      .meta(
+        meta(
+          "a map of process type to { quantity, size }",
+          "{ web: { quantity: 2, size: standard-1x } }",
+        ),
+      ),
+    configVars: z
+      .record(
+        z
+          .string()
+          .regex(limits.CONFIG_VAR_NAME)
+          .meta(meta("a config var name made of letters, digits and _", "NODE_ENV")),
+        z.string().meta(meta("a string (quote numbers and booleans in YAML)", '"production"')),
+      )
+      .default({})
+      .meta(
+        meta(
+          "a map of plain (non-secret) config var names to string values",
+          "{ NODE_ENV: production }",
+        ),
+      ),
+    addons: z
+      .array(
+        z
+          .string()
+          .regex(limits.ADDON_PLAN)
+          .meta(meta("an add-on plan as service:plan", "papertrail:choklad")),
+      )
+      .default([])
+      .meta(meta("a list of Heroku add-on plans as service:plan", "[papertrail:choklad]")),
+    features: z
+      .array(
+        z.string().regex(limits.APP_FEATURE).meta(meta("a Heroku app feature name", "preboot")),
+      )
+      .default([])
+      .meta(meta("a list of Heroku app features to enable", "[preboot]")),
+    maintenance: z.boolean().default(false).meta(meta("true or false", "false")),
+    acm: z
+      .boolean()
+      .default(false)
+      .meta(meta("true or false (Automated Certificate Management; needs paid dynos)", "true")),
+    logDrains: z
+      .array(
+        z
+          .string()
+          .refine((v) => limits.isUrlWithProtocol(v, ["https:", "syslog+tls:", "syslog:"]), {
+            message: "not a log drain URL",
+          })
+          .meta(
+            meta(
+              "an https://, syslog+tls:// or syslog:// URL",
+              "syslog+tls://logs.example.com:6514",
+            ),
+          ),
+      )
+      .default([])
+      .meta(meta("a list of log drain URLs", "[syslog+tls://logs.example.com:6514]")),
+    webhooks: z
+      .array(webhook)
+      .default([])
+      .meta(
+        meta(
+          "a list of { url, include, level } app webhooks",
+          "[{ url: https://hooks.example.com/heroku }]",
+        ),
+      ),
+  })
+  .prefault({})
+  .meta(
+    meta(
+      "an object: { name, region, stack, buildpacks, healthCheckPath, formation, configVars, ... }",
+      "{ name: acme-web-staging }",
+    ),
+  );
+
+export const pipelineSchema = z
+  .strictObject({
+    name: appName
+      .optional()
+      .meta(
+        meta("3-30 characters: lowercase letters, digits and dashes (Heroku's rule)", "acme-web"),
+      ),
+    productionStack: z
+      .string()
+      .regex(/^([A-Za-z0-9._-]+\/){0,2}[A-Za-z0-9._-]+$/)
+      .default("production")
+      .meta(
+        meta(
+          "the production stack's name, or org/project/stack for a StackReference",
+          "acme/slipway/production",
+        ),
+      ),
+  })
+  .prefault({})
+  .meta(meta("an object: { name, productionStack }", "{ name: acme-web }"));
+
+export const databaseSchema = z
+  .strictObject({
+    engineVersion: z
+      .string()
+      .regex(limits.POSTGRES_VERSION)
+      .default("16")
+      .meta(
+        meta(
+          "a Postgres major version RDS offers, 13 to 19, optionally with a minor (16.4)",
+          '"16"',
+        ),
+      ),
+    instanceClass: z
+      .string()
+      .regex(limits.RDS_INSTANCE_CLASS)
+      .default("db.t4g.micro")
+      .meta(meta("an RDS instance class like db.<family>.<size>", "db.t4g.micro")),
+    allocatedStorageGb: z
+      .number()
+      .int()
+      .min(20)
+      .max(65536)
+      .default(20)
+      .meta(meta("a whole number of GiB from 20 to 65536 (gp3 for Postgres)", "20")),
+    maxAllocatedStorageGb: z
+      .number()
+      .int()
+      .min(20)
+      .max(65536)
+      .default(100)
+      .meta(meta("a whole number of GiB, at least allocatedStorageGb, at most 65536", "100")),
+    backupRetentionDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(35)
+      .default(7)
+      .meta(meta("a whole number of days from 0 to 35 (the RDS limit)", "7")),
+    backupWindow: z
+      .string()
+      .regex(limits.BACKUP_WINDOW)
+      .default("03:00-04:00")
+      .meta(meta("hh:mm-hh:mm in UTC", "03:00-04:00")),
+    maintenanceWindow: z
+      .string()
+      .regex(limits.MAINTENANCE_WINDOW)
+      .default("sun:04:30-sun:05:30")
+      .meta(meta("ddd:hh:mm-ddd:hh:mm in UTC", "sun:04:30-sun:05:30")),
+    multiAz: z.boolean().default(false).meta(meta("true or false", "true")),
+    publiclyAccessible: z
+      .boolean()
+      .default(false)
+      .meta(meta("true or false (Heroku's Common Runtime can reach RDS only when true)", "true")),
+    allowedCidrs: z
+      .array(
+        z
+          .string()
+          .refine(limits.isValidIpv4Cidr, { message: "not an IPv4 CIDR block" })
+          .meta(meta("an IPv4 CIDR block with its host bits clear", "203.0.113.0/24")),
+      )
+      .default([])
+      .meta(meta("a list of IPv4 CIDR blocks allowed to reach port 5432", "[0.0.0.0/0]")),
+    vpcId: z
+      .string()
+      .regex(limits.VPC_ID)
+      .optional()
+      .meta(meta("a VPC id", "vpc-0abc1234def567890")),
+    subnetIds: z
+      .array(
+        z.string().regex(limits.SUBNET_ID).meta(meta("a subnet id", "subnet-0abc1234def567890")),
+      )
+      .default([])
+      .meta(
+        meta(
+          "a list of subnet ids in at least two availability zones (empty: the default VPC's)",
+          "[subnet-0abc1234def567890, subnet-0def5678abc123456]",
+        ),
+      ),
+    databaseName: z
+      .string()
+      .regex(limits.POSTGRES_IDENTIFIER)
+      .default("app")
+      .meta(meta("a Postgres identifier: a letter, then letters, digits or _ (at most 63)", "app")),
+    username: z
+      .string()
+      .regex(limits.POSTGRES_IDENTIFIER)
+      .refine((v) => !limits.RESERVED_DB_USERS.includes(v.toLowerCase()), {
+        message: "a name RDS reserves",
+      })
+      .default("slipway")
+      .meta(
+        meta(`a Postgres identifier other than ${limits.RESERVED_DB_USERS.join(", ")}`, "slipway"),
+      ),
+    performanceInsights: z.boolean().default(true).meta(meta("true or false", "true")),
+  })
+  .superRefine((db, ctx) => {
+    if (db.maxAllocatedStorageGb < db.allocatedStorageGb) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxAllocatedStorageGb"],
+        input: db.maxAllocatedStorageGb,
+        message: `below allocatedStorageGb (${db.allocatedStorageGb}); storage autoscaling needs a maximum at or above the allocated size`,
+      });
+    }
+    if (db.subnetIds.length > 0 && db.vpcId === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["vpcId"],
+        input: undefined,
+        message: "missing: subnetIds are set, so the security group needs the VPC they belong to",
+      });
+    }
+  })
+  .meta(
+    meta(
+      "an object: { engineVersion, instanceClass, allocatedStorageGb, backupRetentionDays, ... }",
+      "{ instanceClass: db.t4g.small }",
+    ),
+  );
+
+export const githubSchema = z
+  .strictObject({
+    owner: z
+      .string()
+      .regex(limits.GITHUB_OWNER)
+      .optional()
+      .meta(
+        meta("a GitHub user or organization: 1-39 letters, digits or single inner dashes", "acme"),
+      ),
+    repository: z
+      .string()
+      .refine(limits.isValidRepositoryName, { message: "not a repository name GitHub accepts" })
+      .optional()
+      .meta(
+        meta(
+          "a repository name: letters, digits, ., _ or -, at most 100, not ending in .git",
+          "acme-web",
+        ),
+      ),
+    productionBranch: z
+      .string()
+      .refine(limits.isValidBranchName, { message: "not a branch name git accepts" })
+      .default("main")
+      .meta(meta("a git branch name", "main")),
+    stagingBranch: z
+      .string()
+      .refine(limits.isValidBranchName, { message: "not a branch name git accepts" })
+      .default("staging")
+      .meta(meta("a git branch name", "staging")),
+    requiredApprovals: z
+      .number()
+      .int()
+      .min(0)
+      .max(limits.GITHUB_MAX_APPROVALS)
+      .default(1)
+      .meta(meta("a whole number from 0 to 6 (GitHub's range)", "1")),
+    requiredChecks: z
+      .array(z.string().trim().min(1).meta(meta("a status check (job) name", "test")))
+      .min(1)
+      .default(["lint", "format", "test", "coverage"])
+      .meta(
+        meta("a non-empty list of status check names CI reports", "[lint, format, test, coverage]"),
+      ),
+    dismissStaleReviews: z.boolean().default(true).meta(meta("true or false", "true")),
+    requireCodeOwnerReviews: z.boolean().default(false).meta(meta("true or false", "false")),
+    requireLastPushApproval: z.boolean().default(false).meta(meta("true or false", "false")),
+    requireConversationResolution: z.boolean().default(true).meta(meta("true or false", "true")),
+    requireLinearHistory: z.boolean().default(false).meta(meta("true or false", "false")),
+    enforceAdmins: z.boolean().default(true).meta(meta("true or false", "true")),
+    productionReviewers: z
+      .array(z.string().regex(limits.GITHUB_OWNER).meta(meta("a GitHub login", "octocat")))
+      .default([])
+      .meta(meta("a list of GitHub logins who must approve production deployments", "[octocat]")),
+    oidcProviderArn: z
+      .string()
+      .regex(limits.IAM_OIDC_PROVIDER_ARN)
+      .optional()
+      .meta(
+        meta(
+          "the ARN of an existing IAM OIDC provider for token.actions.githubusercontent.com",
+          "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+        ),
+      ),
+  })
+  .prefault({})
+  .meta(
+    meta(
+      "an object: { owner, repository, productionBranch, stagingBranch, requiredApprovals, requiredChecks, ... }",
+      "{ owner: acme, repository: acme-web }",
+    ),
+  );
+
+const percent = (example: string, fallback: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(fallback)
+    .meta(meta("a whole percentage from 1 to 100", example));
+
+export const alertingSchema = z
+  .strictObject({
+    emails: z
+      .array(z.string().regex(limits.EMAIL).meta(meta("an e-mail address", "oncall@example.com")))
+      .default([])
+      .meta(meta("a list of e-mail addresses that receive alarms", "[oncall@example.com]")),
+    httpsEndpoint: httpsUrl(
+      "that receives alarm notifications",
+      "https://hooks.example.com/alerts",
+    ).optional(),
+    cpuPercent: percent("80", 80),
+    freeStorageGb: z
+      .number()
+      .min(1)
+      .max(65536)
+      .default(2)
+      .meta(meta("GiB of free storage below which the alarm fires, at least 1", "2")),
+    connectionsPercent: percent("80", 80),
+    freeableMemoryMb: z
+      .number()
+      .int()
+      .min(16)
+      .max(1048576)
+      .default(128)
+      .meta(meta("MiB of freeable memory below which the alarm fires, at least 16", "128")),
+    readLatencyMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(10000)
+      .default(20)
+      .meta(meta("milliseconds per read from 1 to 10000", "20")),
+    writeLatencyMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(10000)
+      .default(20)
+      .meta(meta("milliseconds per write from 1 to 10000", "20")),
+    latencyMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(30000)
+      .default(1000)
+      .meta(meta("milliseconds to first byte of the health check, from 100 to 30000", "1000")),
+    releaseWebhookUrl: httpsUrl(
+      "told of every release",
+      "https://hooks.example.com/releases",
+    ).optional(),
+  })
+  .prefault({})
+  .meta(
+    meta(
+      "an object: { emails, cpuPercent, freeStorageGb, connectionsPercent, latencyMs, ... }",
+      "{ emails: [oncall@example.com] }",
+    ),
+  );
+
+export const reviewAppsSchema = z
+  .strictObject({
+    addons: z
+      .array(
+        z
+          .string()
+          .regex(limits.ADDON_PLAN)
+          .meta(meta("an add-on plan as service:plan", "heroku-postgresql:essential-0")),
+      )
+      .default(["heroku-postgresql:essential-0"])
+      .meta(
+        meta(
+          "add-on plans every review app gets (instead of RDS)",
+          "[heroku-postgresql:essential-0]",
+        ),
+      ),
+    size: z
+      .enum(limits.DYNO_SIZE_NAMES as [limits.DynoSize, ...limits.DynoSize[]])
+      .default("basic")
+      .meta(meta(`the one web dyno's size: one of ${limits.DYNO_SIZE_NAMES.join(", ")}`, "basic")),
+    staleDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(30)
+      .default(5)
+      .meta(
+        meta("a whole number of days from 1 to 30 after which an idle review app is removed", "5"),
+      ),
+    githubConnected: z
+      .boolean()
+      .default(false)
+      .meta(
+        meta(
+          "true once the pipeline is connected to GitHub in the Heroku Dashboard (see docs/heroku.md)",
+          "true",
+        ),
+      ),
+    waitForCi: z.boolean().default(true).meta(meta("true or false", "true")),
+  })
+  .prefault({})
+  .meta(
+    meta("an object: { addons, size, staleDays, githubConnected, waitForCi }", "{ staleDays: 5 }"),
+  );
+
+export const environmentSchema = z
+  .enum(["production", "staging", "review"])
+  .meta(meta("production, staging or review", "staging"));
+
+export const secretConfigVarsSchema = z
+  .record(
+    z
+      .string()
+      .regex(limits.CONFIG_VAR_NAME)
+      .meta(meta("a config var name made of letters, digits and _", "SESSION_SECRET")),
+    z.string().meta(meta("a string stored with pulumi config set --secret", "[secret]")),
+  )
+  .default({})
+  .meta(
+    meta(
+      "a map of config var names to secret values (set with --secret --path)",
+      "{ SESSION_SECRET: <secret> }",
+    ),
+  );
+
+/** Every key in the `slipway` namespace. A key not listed here is a typo and an error. */
+export const slipwaySchema = z.strictObject({
+  environment: environmentSchema.optional(),
+  app: appSchema,
+  pipeline: pipelineSchema,
+  database: databaseSchema.prefault({}),
+  github: githubSchema,
+  alerting: alertingSchema,
+  reviewApps: reviewAppsSchema,
+  secretConfigVars: secretConfigVarsSchema,
+});
+
+export type SlipwaySettings = z.infer<typeof slipwaySchema>;
+export type AppSettings = z.infer<typeof appSchema>;
+export type FormationSettings = AppSettings["formation"];
+export type WebhookSettings = AppSettings["webhooks"][number];
+export type PipelineSettings = z.infer<typeof pipelineSchema>;
+export type DatabaseSettings = z.infer<typeof databaseSchema>;
+export type GithubSettings = z.infer<typeof githubSchema>;
+export type AlertingSettings = z.infer<typeof alertingSchema>;
+export type ReviewAppsSettings = z.infer<typeof reviewAppsSchema>;

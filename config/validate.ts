@@ -1,0 +1,283 @@
+// Turns the raw `slipway:*` values of a stack into settings, or into problems a person can act on.
+import { z } from "zod";
+import { Problem, SlipwayError } from "../errors";
+import { FieldMeta, SlipwaySettings, slipwaySchema } from "./schema";
+
+export const NAMESPACE = "slipway";
+
+export type StackKind = "production" | "staging" | "review";
+
+/** Validated settings plus what the stack name says about the stack. */
+export interface ValidatedSettings {
+  readonly stack: string;
+  readonly kind: StackKind;
+  /** For review stacks: the branch slug the stack is for (`review-<slug>`). */
+  readonly reviewSlug?: string;
+  readonly settings: SlipwaySettings;
+}
+
+/** Keys in the `slipway` namespace, fully qualified. */
+export const SLIPWAY_KEYS = Object.keys(slipwaySchema.shape).map((k) => `${NAMESPACE}:${k}`);
+
+const REVIEW_STACK = /^review-([a-z0-9][a-z0-9-]{0,39})$/;
+
+/**
+ * Validates the `slipway` namespace of a stack's configuration.
+ *
+ * @param raw - top-level keys without the namespace (`app`, `database`) mapped to parsed values.
+ * @param stack - the stack's name, which decides its kind.
+ * @param secretKeys - keys (without namespace) whose values are secrets: never echoed back.
+ * @param otherKeys - the stack's keys in other namespaces, checked for a misspelled `slipway`.
+ * @throws SlipwayError listing every problem found, not only the first.
+ */
+export function validateSettings(
+  raw: Readonly<Record<string, unknown>>,
+  stack: string,
+  secretKeys: readonly string[] = [],
+  otherKeys: readonly string[] = [],
+): ValidatedSettings {
+  const result = slipwaySchema.safeParse(raw, { reportInput: true });
+  const problems: Problem[] = misspelledNamespaces(otherKeys);
+  if (!result.success) {
+    problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, raw, secretKeys)));
+  }
+  const kind = deriveKind(stack, raw["environment"], problems);
+  if (result.success && kind) {
+    problems.push(...requiredForKind(result.data, kind));
+  }
+  if (problems.length > 0 || !result.success || !kind) {
+    throw new SlipwayError(problems);
+  }
+  const reviewSlug = kind === "review" ? (REVIEW_STACK.exec(stack)?.[1] ?? stack) : undefined;
+  return { stack, kind, reviewSlug, settings: result.data };
+}
+
+/** Namespaces one or two letters away from `slipway` are typos whose keys would be ignored. */
+export function misspelledNamespaces(keys: readonly string[]): Problem[] {
+  return keys
+    .filter((key) => {
+      const namespace = key.split(":")[0] ?? "";
+      return (
+        namespace !== NAMESPACE &&
+        key.includes(":") &&
+        closest(namespace, [NAMESPACE]) !== undefined
+      );
+    })
+    .map((key) => {
+      const rest = key.slice(key.indexOf(":") + 1);
+      return {
+        key,
+        message: `unknown namespace, so Pulumi would pass it to no one. Did you mean ${NAMESPACE}:${rest}? Fix: rename the key in the stack's config file.`,
+      };
+    });
+}
+
+function deriveKind(
+  stack: string,
+  environment: unknown,
+  problems: Problem[],
+): StackKind | undefined {
+  const fromName: StackKind | undefined =
+    stack === "production" || stack === "staging"
+      ? stack
+      : REVIEW_STACK.test(stack)
+        ? "review"
+        : undefined;
+  const declared =
+    environment === "production" || environment === "staging" || environment === "review"
+      ? environment
+      : undefined;
+  if (environment !== undefined && declared === undefined) return undefined; // reported by the schema
+  if (fromName && declared && fromName !== declared) {
+    problems.push({
+      key: `${NAMESPACE}:environment`,
+      message:
+        `says ${JSON.stringify(declared)} but the stack is named ${JSON.stringify(stack)}, which makes it ${fromName}. ` +
+        `Fix: remove slipway:environment from this stack, or name the stack for what it is.`,
+    });
+    return undefined;
+  }
+  const kind = fromName ?? declared;
+  if (!kind) {
+    problems.push({
+      key: `${NAMESPACE}:environment`,
+      message:
+        `missing: the stack ${JSON.stringify(stack)} is not named production, staging or review-<slug>, ` +
+        `so its kind must be declared. Allowed: production, staging or review. ` +
+        `Fix: pulumi config set slipway:environment staging --stack ${stack}`,
+    });
+  }
+  return kind;
+}
+
+/** Keys that have no default but that a stack of this kind cannot do without. */
+function requiredForKind(settings: SlipwaySettings, kind: StackKind): Problem[] {
+  const required: [string, unknown, string][] = [
+    ["app.name", settings.app.name, "acme-web-staging"],
+  ];
+  if (kind === "production") {
+    required.push(
+      ["pipeline.name", settings.pipeline.name, "acme-web"],
+      ["github.owner", settings.github.owner, "acme"],
+      ["github.repository", settings.github.repository, "acme-web"],
+    );
+  }
+  return required
+    .filter(([, value]) => value === undefined)
+    .map(([path, , example]) => ({
+      key: `${NAMESPACE}:${path}`,
+      message:
+        `missing: a ${kind} stack needs it and it has no default. ` +
+        `Fix: pulumi config set --path '${NAMESPACE}:${path}' ${example}`,
+    }));
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  raw: Readonly<Record<string, unknown>>,
+  secretKeys: readonly string[],
+): Problem[] {
+  const path = issue.path.map(String);
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((unknownKey) => unknownKeyProblem([...path, unknownKey]));
+  }
+  const key = qualified(path);
+  const secret = path.length > 0 && secretKeys.includes(path[0] ?? "");
+  const present = hasPath(raw, path);
+  const received = !present ? "nothing" : secret ? "[secret]" : show(issue.input);
+  const field = metaAt(path);
+  const reason = issue.code === "custom" ? issue.message : explain(issue);
+  const allowed = field ? ` Allowed: ${field.allowed}.` : "";
+  const example = field?.example ?? "<value>";
+  const fix = `Fix: pulumi config set --path '${key}' ${example}` + (secret ? " --secret" : "");
+  return [{ key, message: `got ${received}: ${reason}.${allowed} ${fix}` }];
+}
+
+function unknownKeyProblem(path: string[]): Problem {
+  const parent = path.slice(0, -1);
+  const name = path[path.length - 1] ?? "";
+  const candidates = keysAt(parent);
+  const suggestion = closest(name, candidates);
+  const where = parent.length === 0 ? `the ${NAMESPACE} namespace` : qualified(parent);
+  return {
+    key: qualified(path),
+    message:
+      `unknown key in ${where}.` +
+      (suggestion ? ` Did you mean ${qualified([...parent, suggestion])}?` : "") +
+      ` Allowed: ${candidates.join(", ")}. Fix: rename or remove it in the stack's config file.`,
+  };
+}
+
+function explain(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${issue.expected === "record" ? "an object" : issue.expected}`;
+    case "too_big":
+      return issue.origin === "array"
+        ? `more than ${String(issue.maximum)} entries`
+        : `above the maximum of ${String(issue.maximum)}`;
+    case "too_small":
+      return issue.origin === "array"
+        ? `fewer than ${String(issue.minimum)} entries`
+        : issue.origin === "string"
+          ? "empty"
+          : `below the minimum of ${String(issue.minimum)}`;
+    case "invalid_format":
+      return "not in the allowed format";
+    case "invalid_value":
+      return "not one of the allowed values";
+    case "not_multiple_of":
+      return "not a whole number";
+    default:
+      return issue.message;
+  }
+}
+
+function qualified(path: readonly string[]): string {
+  const [first, ...rest] = path;
+  if (first === undefined) return NAMESPACE;
+  return (
+    `${NAMESPACE}:${first}` + rest.map((p) => (/^\w+$/.test(p) ? `.${p}` : `["${p}"]`)).join("")
+  );
+}
+
+function hasPath(value: unknown, path: readonly string[]): boolean {
+  let current = value;
+  for (const part of path) {
+    if (current === null || typeof current !== "object" || !(part in current)) return false;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return true;
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Walks the schema along `path`, through optional/default wrappers, records and arrays. */
+function schemaAt(path: readonly string[]): z.ZodType | undefined {
+  let current: z.ZodType | undefined = slipwaySchema;
+  for (const part of path) {
+    current = current ? unwrap(current) : undefined;
+    if (current instanceof z.ZodObject)
+      current = (current.shape as Record<string, z.ZodType>)[part];
+    else if (current instanceof z.ZodRecord) current = current.valueType as z.ZodType;
+    else if (current instanceof z.ZodArray) current = current.element as z.ZodType;
+    else return undefined;
+  }
+  return current;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  while (
+    current instanceof z.ZodOptional ||
+    current instanceof z.ZodDefault ||
+    current instanceof z.ZodPrefault
+  ) {
+    current = current.def.innerType as z.ZodType;
+  }
+  return current;
+}
+
+function metaAt(path: readonly string[]): FieldMeta | undefined {
+  let schema = schemaAt(path);
+  while (schema) {
+    const found = schema.meta() as FieldMeta | undefined;
+    if (found?.allowed) return found;
+    const inner = unwrap(schema);
+    schema = inner === schema ? undefined : inner;
+  }
+  return undefined;
+}
+
+function keysAt(path: readonly string[]): string[] {
+  const schema = path.length === 0 ? slipwaySchema : schemaAt(path);
+  const inner = schema ? unwrap(schema) : undefined;
+  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
+}
+
+/** The candidate within edit distance 2 (or a third of the word) of `word`, if any. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  const tolerance = Math.max(2, Math.floor(word.length / 3));
+  return best && best.distance <= tolerance ? best.candidate : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
