@@ -96,7 +96,8 @@ function parseFlags(args: readonly string[], options: FlagSpec) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: false, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // Node's parse errors are TypeErrors with a code; their message is what the user needs.
+    const message = (error as { message?: string }).message ?? String(error);
     throw SlipwayError.of(
       "arguments",
       `${message.replace(/\.$/, "")}. Allowed: ${Object.keys(options)

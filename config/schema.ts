@@ -119,7 +119,7 @@ export const appSchema = z
           .string()
           .regex(limits.CONFIG_VAR_NAME)
           .meta(meta("a config var name made of letters, digits and _", "NODE_ENV")),
-        z.string().meta(meta("a string (quote numbers and booleans in YAML)", '"production"')),
+        z.string().meta(meta("a string (quote numbers and booleans in YAML)", '"3000"')),
       )
       .default({})
       .meta(

@@ -112,9 +112,8 @@ function deriveKind(
 
 /** Keys that have no default but that a stack of this kind cannot do without. */
 function requiredForKind(settings: SlipwaySettings, kind: StackKind): Problem[] {
-  const required: [string, unknown, string][] = [
-    ["app.name", settings.app.name, "acme-web-staging"],
-  ];
+  const appExample = kind === "production" ? "acme-web" : `acme-web-${kind}`;
+  const required: [string, unknown, string][] = [["app.name", settings.app.name, appExample]];
   if (kind === "production") {
     required.push(
       ["pipeline.name", settings.pipeline.name, "acme-web"],
@@ -143,14 +142,35 @@ function describeIssue(
   }
   const key = qualified(path);
   const secret = path.length > 0 && secretKeys.includes(path[0] ?? "");
+  if (issue.code === "invalid_key") {
+    // A map key (a process type, a config var name) that the platform would refuse.
+    const field = keyMetaAt(path.slice(0, -1));
+    const name = path[path.length - 1] ?? "";
+    return [
+      {
+        key,
+        message:
+          `got the name ${JSON.stringify(name)}: not allowed as a name here.` +
+          (field ? ` Allowed: ${field.allowed}.` : "") +
+          ` Fix: rename it in the stack's config file${field ? ` (for example ${field.example})` : ""}.`,
+      },
+    ];
+  }
   const present = hasPath(raw, path);
   const received = !present ? "nothing" : secret ? "[secret]" : show(issue.input);
   const field = metaAt(path);
   const reason = issue.code === "custom" ? issue.message : explain(issue);
   const allowed = field ? ` Allowed: ${field.allowed}.` : "";
+  return [{ key, message: `got ${received}: ${reason}.${allowed} ${fixFor(key, field, secret)}` }];
+}
+
+/** `pulumi config set --path` for a plain value; an edit of the YAML for lists, maps and quoting. */
+function fixFor(key: string, field: FieldMeta | undefined, secret: boolean): string {
   const example = field?.example ?? "<value>";
-  const fix = `Fix: pulumi config set --path '${key}' ${example}` + (secret ? " --secret" : "");
-  return [{ key, message: `got ${received}: ${reason}.${allowed} ${fix}` }];
+  if (/^[[{"]/.test(example)) {
+    return `Fix: set it in the stack's config file, for example ${key.split(/[.:]/).pop() ?? key}: ${example}.`;
+  }
+  return `Fix: pulumi config set --path '${key}' ${example}${secret ? " --secret" : ""}`;
 }
 
 function unknownKeyProblem(path: string[]): Problem {
@@ -178,7 +198,9 @@ function explain(issue: z.core.$ZodIssue): string {
         : `above the maximum of ${String(issue.maximum)}`;
     case "too_small":
       return issue.origin === "array"
-        ? `fewer than ${String(issue.minimum)} entries`
+        ? Number(issue.minimum) === 1
+          ? "an empty list"
+          : `fewer than ${String(issue.minimum)} entries`
         : issue.origin === "string"
           ? "empty"
           : `below the minimum of ${String(issue.minimum)}`;
@@ -196,9 +218,9 @@ function explain(issue: z.core.$ZodIssue): string {
 function qualified(path: readonly string[]): string {
   const [first, ...rest] = path;
   if (first === undefined) return NAMESPACE;
-  return (
-    `${NAMESPACE}:${first}` + rest.map((p) => (/^\w+$/.test(p) ? `.${p}` : `["${p}"]`)).join("")
-  );
+  const segment = (p: string) =>
+    /^\d+$/.test(p) ? `[${p}]` : /^\w+$/.test(p) ? `.${p}` : `["${p}"]`;
+  return `${NAMESPACE}:${first}` + rest.map(segment).join("");
 }
 
 function hasPath(value: unknown, path: readonly string[]): boolean {
@@ -250,6 +272,14 @@ function metaAt(path: readonly string[]): FieldMeta | undefined {
     schema = inner === schema ? undefined : inner;
   }
   return undefined;
+}
+
+/** The meta of a record's key schema at `path` (what a valid map key looks like). */
+function keyMetaAt(path: readonly string[]): FieldMeta | undefined {
+  const schema = schemaAt(path);
+  const inner = schema ? unwrap(schema) : undefined;
+  if (!(inner instanceof z.ZodRecord)) return undefined;
+  return (inner.keyType as z.ZodType).meta() as FieldMeta | undefined;
 }
 
 function keysAt(path: readonly string[]): string[] {

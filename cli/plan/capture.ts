@@ -105,8 +105,27 @@ export async function runUnderMocks(
   const outputs = new Map<string, Record<string, unknown>>();
   record(pulumi.runtime.getMonitor() as unknown as MockMonitorLike, resources, outputs);
 
-  await pulumi.runtime.runInPulumiStack(async () => await program());
-  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  // A program that throws must fail this run, not crash the process: the SDK leaves some of the
+  // rejected promises unobserved, which Node would otherwise treat as fatal.
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown) => failures.push(reason);
+  process.on("unhandledRejection", onRejection);
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return await program();
+      } catch (error) {
+        failures.unshift(error);
+        return {};
+      }
+    });
+    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    // Let rejections raised while the last registrations settled reach the handler.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+  if (failures.length > 0) throw failures[0];
   const root = resources.find((r) => r.type === ROOT_STACK_TYPE);
   return {
     project: options.project,

@@ -135,14 +135,14 @@ function readYaml(file: string, label: string): unknown {
       `cannot be read at ${file}. Fix: run slipway from the project folder.`,
     );
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   const error = doc.errors[0];
   if (error) {
     const line = error.linePos?.[0];
     const where = line ? `line ${line.line}, column ${line.col}` : "somewhere";
     throw SlipwayError.of(
       label,
-      `is not valid YAML at ${where}: ${error.message.split("\n")[0]}. Fix: correct the syntax there (indentation, a missing colon or quote).`,
+      `is not valid YAML at ${where}: ${(error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}. Fix: correct the syntax there (indentation, a missing colon or quote).`,
     );
   }
   return doc.toJS() as unknown;

@@ -1,0 +1,162 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { main, USAGE } from "../../cli/main";
+import { PROJECT_DIR } from "../support/stacks";
+
+const BIN = path.join(PROJECT_DIR, "bin", "slipway.js");
+
+/** Runs the real command as a child process, as a user or CI would. */
+async function slipway(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      cwd: PROJECT_DIR,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Runs main() in-process with captured output. */
+async function run(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+/** A project folder with the real Pulumi.yaml and the given stack files. */
+function projectWith(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-cli-"));
+  fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+const STAGING = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.staging.yaml"), "utf8");
+
+describe("slipway as a child process", () => {
+  test("plan --format json on the committed stacks exits 0 with the JSON alone on stdout", async () => {
+    const { code, stdout } = await slipway(["plan", "--format", "json"]);
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout) as {
+      stacks: { stack: string; kind: string; violations: unknown[] }[];
+    };
+    expect(json.stacks.map((s) => [s.stack, s.kind])).toEqual([
+      ["production", "production"],
+      ["staging", "staging"],
+    ]);
+    expect(json.stacks.every((s) => s.violations.length === 0 || Array.isArray(s.violations))).toBe(
+      true,
+    );
+  });
+
+  test("a typo in a config key exits 2 naming the file and the key, without a stack trace", async () => {
+    const dir = projectWith({
+      "Pulumi.staging.yaml": STAGING.replace("slipway:database:", "slipway:databse:"),
+    });
+    const { code, stdout, stderr } = await slipway(["plan", "--stack", "staging", "--dir", dir]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("Pulumi.staging.yaml");
+    expect(stderr).toContain(
+      "slipway:databse: unknown key in the slipway namespace. Did you mean slipway:database?",
+    );
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("an unknown stack exits 2", async () => {
+    const { code, stderr } = await slipway(["plan", "--stack", "qa"]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'slipway: --stack qa: Pulumi.qa.yaml not found, so there is no stack "qa". Allowed: production, staging. ' +
+        "Fix: pass one of them to --stack, or create the stack with `pulumi stack init qa`.\n",
+    );
+  });
+});
+
+describe("main", () => {
+  test("text and markdown render", async () => {
+    const text = await run(["plan", "--stack", "staging"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^stack staging \(staging\): \d+ resources\n/);
+    const markdown = await run(["plan", "--format", "markdown"]);
+    expect(markdown.stdout).toMatch(/^## slipway plan\n/);
+    expect(markdown.stdout).toContain("```mermaid");
+  });
+
+  test.each([
+    [
+      ["plan", "--format", "xml"],
+      'slipway: --format: got "xml". Allowed: text, json, markdown. Fix: --format json\n',
+    ],
+    [
+      ["plan", "--colour"],
+      "slipway: arguments: Unknown option '--colour'. Allowed: --stack, --config, --format, --dir, --help. Fix: run `slipway plan --help`.\n",
+    ],
+    [
+      ["deploy"],
+      'slipway: command: unknown command "deploy". Allowed: plan. Fix: run `slipway --help`.\n',
+    ],
+    [
+      ["plan", "--config", "Pulumi.staging.yaml", "--stack", "a", "--stack", "b"],
+      "slipway: --config: applies to one stack, but 2 were given with --stack. Fix: plan one stack per --config file.\n",
+    ],
+    [
+      ["plan", "--config", "staging.yaml"],
+      `slipway: --config: ${path.join(PROJECT_DIR, "staging.yaml")} is not named Pulumi.<stack>.yaml, so the stack is unknown. Fix: add --stack NAME.\n`,
+    ],
+  ])("%j exits 2 with %j", async (args, stderr) => {
+    const result = await run(args);
+    expect(result).toEqual({ code: 2, stdout: "", stderr });
+  });
+
+  test("--config names the stack from the file and reads that file", async () => {
+    const dir = projectWith({
+      "Pulumi.qa.yaml": STAGING.replace("config:\n", "config:\n  slipway:environment: staging\n"),
+    });
+    const result = await run([
+      "plan",
+      "--config",
+      path.join(dir, "Pulumi.qa.yaml"),
+      "--format",
+      "json",
+    ]);
+    expect(result.code).toBe(0);
+    expect(
+      (JSON.parse(result.stdout) as { stacks: { stack: string; kind: string }[] }).stacks.map(
+        (s) => [s.stack, s.kind],
+      ),
+    ).toEqual([["qa", "staging"]]);
+  });
+
+  test("a folder without stack files is bad input", async () => {
+    const dir = projectWith({});
+    expect(await run(["plan", "--dir", dir])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `slipway: --stack: no Pulumi.<stack>.yaml files in ${dir}. Fix: run slipway from the project folder.\n`,
+    });
+  });
+
+  test("a config error found while the program runs is bad input too, with the file", async () => {
+    const dir = projectWith({
+      "Pulumi.staging.yaml": STAGING.replace("aws:region: us-east-1", "aws:region: Virginia"),
+    });
+    const result = await run(["plan", "--dir", dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^slipway: stack staging \(.*Pulumi\.staging\.yaml\):\n {2}- aws:region: got "Virginia"/,
+    );
+  });
+
+  test("help is printed on request (exit 0) and without a command (exit 2)", async () => {
+    expect(await run(["--help"])).toEqual({ code: 0, stdout: USAGE, stderr: "" });
+    expect(await run(["plan", "--help"])).toEqual({ code: 0, stdout: USAGE, stderr: "" });
+    expect(await run([])).toEqual({ code: 2, stdout: USAGE, stderr: "" });
+  });
+});

@@ -1,0 +1,194 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { SlipwayError } from "../../errors";
+import {
+  listStacks,
+  readProject,
+  readStackConfig,
+  stackConfigFromValues,
+} from "../../cli/plan/stack-files";
+
+function projectDir(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-stack-files-"));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+const PROJECT = `name: slipway
+runtime: nodejs
+config:
+  slipway:environment:
+    type: string
+  slipway:database:
+    type: object
+    default: {}
+  aws:region: us-west-2
+  slipway:pipeline:
+    value:
+      productionStack: acme/slipway/production
+`;
+
+function problem(fn: () => unknown): { key: string; message: string } {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof SlipwayError) return error.problems[0] as { key: string; message: string };
+    throw error;
+  }
+  throw new Error("expected a SlipwayError");
+}
+
+describe("readProject", () => {
+  test("reads the name, declared keys and project-level values and defaults", () => {
+    const project = readProject(projectDir({ "Pulumi.yaml": PROJECT }));
+    expect(project.name).toBe("slipway");
+    expect(project.declared).toEqual([
+      "slipway:environment",
+      "slipway:database",
+      "aws:region",
+      "slipway:pipeline",
+    ]);
+    expect(project.defaults).toEqual({
+      "slipway:database": {},
+      "aws:region": "us-west-2",
+      "slipway:pipeline": { productionStack: "acme/slipway/production" },
+    });
+  });
+
+  test("a project file without a name is refused", () => {
+    const dir = projectDir({ "Pulumi.yaml": "runtime: nodejs\n" });
+    expect(problem(() => readProject(dir))).toEqual({
+      key: path.join(dir, "Pulumi.yaml"),
+      message: "has no project name. Fix: add `name: slipway` at the top.",
+    });
+  });
+
+  test("a missing project file says where it was looked for", () => {
+    const dir = projectDir({});
+    expect(problem(() => readProject(dir)).message).toBe(
+      `cannot be read at ${path.join(dir, "Pulumi.yaml")}. Fix: run slipway from the project folder.`,
+    );
+  });
+});
+
+describe("readStackConfig", () => {
+  const dir = projectDir({
+    "Pulumi.yaml": PROJECT,
+    "Pulumi.staging.yaml": `config:
+  aws:region: eu-west-1
+  slipway:app:
+    name: acme-web-staging
+    formation:
+      web: { quantity: 1, size: basic }
+  app2: plain
+  slipway:secretConfigVars:
+    SESSION_SECRET:
+      secure: v1:abc:def
+  heroku:apiKey:
+    secure: v1:xyz
+  slipway:database:
+    backupRetentionDays: 3
+    multiAz: false
+`,
+    "Pulumi.production.yml": "config:\n  slipway:app:\n    name: acme-web\n",
+    "Pulumi.broken.yaml": "config:\n  slipway:app:\n    name: acme\n   bad: indent\n",
+    "Pulumi.list.yaml": "- a\n- b\n",
+    "Pulumi.empty.yaml": "",
+    "Pulumi.null.yaml": "config:\n  slipway:app:\n",
+  });
+  const project = readProject(dir);
+
+  test("encodes values as the language host does and hides secure values", () => {
+    const stack = readStackConfig(project, "staging");
+    expect(stack.file).toBe(path.join(dir, "Pulumi.staging.yaml"));
+    expect(stack.config).toEqual({
+      "aws:region": "eu-west-1",
+      "slipway:app":
+        '{"name":"acme-web-staging","formation":{"web":{"quantity":1,"size":"basic"}}}',
+      "slipway:app2": "plain",
+      "slipway:secretConfigVars": '{"SESSION_SECRET":"[secret]"}',
+      "heroku:apiKey": "[secret]",
+      "slipway:database": '{"backupRetentionDays":3,"multiAz":false}',
+      "slipway:pipeline": '{"productionStack":"acme/slipway/production"}',
+    });
+    expect([...stack.secretKeys].sort()).toEqual(["heroku:apiKey", "slipway:secretConfigVars"]);
+    expect(stack.values["slipway:database"]).toEqual({ backupRetentionDays: 3, multiAz: false });
+  });
+
+  test("finds .yml files too", () => {
+    expect(readStackConfig(project, "production").config["slipway:app"]).toBe(
+      '{"name":"acme-web"}',
+    );
+  });
+
+  test("an empty file is a stack with only project defaults", () => {
+    expect(readStackConfig(project, "empty").config).toEqual({
+      "aws:region": "us-west-2",
+      "slipway:database": "{}",
+      "slipway:pipeline": '{"productionStack":"acme/slipway/production"}',
+    });
+  });
+
+  test("an unknown stack names the stacks that exist and how to create one", () => {
+    expect(problem(() => readStackConfig(project, "qa"))).toEqual({
+      key: "--stack qa",
+      message:
+        'Pulumi.qa.yaml not found, so there is no stack "qa". Allowed: broken, empty, list, null, production, staging. ' +
+        "Fix: pass one of them to --stack, or create the stack with `pulumi stack init qa`.",
+    });
+  });
+
+  test("a missing --config file is named", () => {
+    const file = path.join(dir, "nope.yaml");
+    expect(problem(() => readStackConfig(project, "staging", file))).toEqual({
+      key: file,
+      message: "not found. Fix: pass an existing file to --config.",
+    });
+  });
+
+  test("a YAML syntax error gives the line", () => {
+    const { key, message } = problem(() => readStackConfig(project, "broken"));
+    expect(key).toBe("Pulumi.broken.yaml");
+    expect(message).toBe(
+      "is not valid YAML at line 4, column 1: All mapping items must start at the same column. Fix: correct the syntax there (indentation, a missing colon or quote).",
+    );
+  });
+
+  test("a file that is not a map is refused", () => {
+    expect(problem(() => readStackConfig(project, "list"))).toEqual({
+      key: path.join(dir, "Pulumi.list.yaml"),
+      message:
+        "must be a YAML map with a `config:` map inside. Fix: see Pulumi.staging.yaml for the layout.",
+    });
+  });
+
+  test("a key without a value is named", () => {
+    expect(problem(() => readStackConfig(project, "null"))).toEqual({
+      key: "slipway:app in Pulumi.null.yaml",
+      message: "has no value. Fix: give it a value or remove the line.",
+    });
+  });
+});
+
+describe("listStacks and stackConfigFromValues", () => {
+  test("lists stack files, not the project file", () => {
+    const dir = projectDir({
+      "Pulumi.yaml": PROJECT,
+      "Pulumi.b.yaml": "",
+      "Pulumi.a.yml": "",
+      "notes.yaml": "",
+    });
+    expect(listStacks(dir)).toEqual(["a", "b"]);
+  });
+
+  test("nested secure values inside lists mark the key secret", () => {
+    const stack = stackConfigFromValues("staging", "f.yaml", {
+      "slipway:x": [{ secure: "v1" }, "plain"],
+      n: 3,
+      b: true,
+    });
+    expect(stack.config).toEqual({ "slipway:x": '["[secret]","plain"]', n: "3", b: "true" });
+    expect(stack.secretKeys).toEqual(["slipway:x"]);
+  });
+});
