@@ -1,0 +1,13 @@
+// `npm run bench`: speed targets measured as ratios within one run (never as timed tests).
+import { benchPlan } from "./plan";
+
+function main(): void {
+  for (const r of benchPlan(["production", "staging"])) {
+    const verdict = r.ratio <= 2 ? "ok" : "over the target of 2";
+    console.log(
+      `bench plan ${r.stack}: ${r.planMs.toFixed(0)} ms, floor ${r.floorMs.toFixed(0)} ms, ratio ${r.ratio.toFixed(2)} (${verdict})`,
+    );
+  }
+}
+
+main();
