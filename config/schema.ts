@@ -374,11 +374,21 @@ export const githubSchema = z
     enforceAdmins: z.boolean().default(true).meta(meta("true or false", "true")),
     productionReviewers: z
       .array(z.string().regex(limits.GITHUB_OWNER).meta(meta("a GitHub login", "octocat")))
+      .max(6)
       .default([])
-      .meta(meta("a list of GitHub logins who must approve production deployments", "[octocat]")),
+      .meta(
+        meta(
+          "a list of up to 6 GitHub logins (GitHub's limit), one of whom approves each production deployment",
+          "[octocat]",
+        ),
+      ),
     oidcProviderArn: z
       .string()
       .regex(limits.IAM_OIDC_PROVIDER_ARN)
+      // Another issuer's provider (EKS, GitLab) would make the deploy role trust the wrong tokens.
+      .refine((v) => v.endsWith(":oidc-provider/token.actions.githubusercontent.com"), {
+        message: "not the provider for GitHub Actions (token.actions.githubusercontent.com)",
+      })
       .optional()
       .meta(
         meta(
@@ -386,6 +396,16 @@ export const githubSchema = z
           "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
         ),
       ),
+  })
+  .superRefine((gh, ctx) => {
+    if (gh.stagingBranch === gh.productionBranch) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["stagingBranch"],
+        input: gh.stagingBranch,
+        message: `the same branch as productionBranch; staging needs its own branch so a change can be tried there before production`,
+      });
+    }
   })
   .prefault({})
   .meta(

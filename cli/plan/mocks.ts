@@ -158,6 +158,22 @@ export function mockResource(
       return { id: `BPR_${hex(16)}`, state: inputs };
     case "github:index/repositoryEnvironment:RepositoryEnvironment":
       return { id: `${str("repository", "repo")}:${str("environment", name)}`, state: inputs };
+    case "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy":
+      return {
+        id: `${str("repository", "repo")}:${str("environment", "env")}:${parseInt(hex(7), 16)}`,
+        state: inputs,
+      };
+    case "github:index/actionsSecret:ActionsSecret":
+    case "github:index/actionsVariable:ActionsVariable": {
+      const key = type.endsWith("Secret") ? str("secretName", name) : str("variableName", name);
+      const at = "2026-01-01T00:00:00Z";
+      return {
+        id: `${str("repository", "repo")}:${key}`,
+        state: { ...inputs, createdAt: at, updatedAt: at },
+      };
+    }
+    case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+      return { id: `${str("role", name)}-${hex(26)}`, state: inputs };
     default:
       return {
         id: `${name}-${hex(8)}`,
