@@ -6,7 +6,6 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GithubSettings } from "../config/schema";
 import { SlipwayError } from "../errors";
-import { ROUTE53_METRICS_REGION } from "./alerting";
 import {
   DEPLOY_ENVIRONMENTS,
   DeployEnvironment,
@@ -20,6 +19,9 @@ import {
 } from "./repository-iam";
 
 export const REPOSITORY_PROCESS_TYPE = "slipway:github:RepositoryProcess";
+
+/** Route 53 publishes health check metrics only here, so the alarms on them live here too. */
+const HEALTH_CHECK_ALARM_REGION = "us-east-1";
 
 /** The Actions secret and variables the workflows in .github/workflows read. */
 export const HEROKU_API_KEY_SECRET = "HEROKU_API_KEY";
@@ -245,7 +247,7 @@ export class RepositoryProcess extends pulumi.ComponentResource {
             deployPolicy({
               partition: p,
               accountId: account,
-              regions: [region, ROUTE53_METRICS_REGION],
+              regions: [region, HEALTH_CHECK_ALARM_REGION],
             }),
           ),
         ),
