@@ -3,7 +3,9 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { SlipwayError } from "../errors";
+import { pack } from "../policy/policies";
 import { exitCodeFor, plan } from "./plan";
+import { createEvaluator, readPolicyConfig } from "./plan/policy";
 import { FORMATS, Format, render } from "./plan/render";
 
 export const USAGE = `usage: slipway <command> [options]
@@ -13,6 +15,7 @@ commands:
             --stack NAME       a stack to plan (repeatable; default: every Pulumi.<stack>.yaml)
             --config FILE      a stack config file instead of Pulumi.<stack>.yaml (one stack)
             --format FORMAT    text (default), json or markdown
+            --policy-config F  policy pack config (as pulumi preview --policy-pack-config takes it)
             --dir DIR          the project folder (default: the current folder)
 
 exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad input, 3 internal error
@@ -63,6 +66,7 @@ async function planCommand(args: readonly string[], io: Io): Promise<number> {
     stack: { type: "string", multiple: true },
     config: { type: "string" },
     format: { type: "string", default: "text" },
+    "policy-config": { type: "string" },
     dir: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
@@ -77,11 +81,17 @@ async function planCommand(args: readonly string[], io: Io): Promise<number> {
       `got ${JSON.stringify(format)}. Allowed: ${FORMATS.join(", ")}. Fix: --format json`,
     );
   }
+  const policyConfigFile = values["policy-config"] as string | undefined;
+  const evaluate = createEvaluator(
+    pack,
+    policyConfigFile ? readPolicyConfig(policyConfigFile) : {},
+  );
   const dir = path.resolve((values.dir as string | undefined) ?? process.cwd());
   const plans = await plan({
     dir,
     stacks: values.stack as string[] | undefined,
     configFile: values.config ? path.resolve(values.config as string) : undefined,
+    evaluate,
   });
   io.stdout(render(plans, format as Format));
   return exitCodeFor(plans);

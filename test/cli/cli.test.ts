@@ -96,7 +96,7 @@ describe("main", () => {
     ],
     [
       ["plan", "--colour"],
-      "slipway: arguments: Unknown option '--colour'. Allowed: --stack, --config, --format, --dir, --help. Fix: run `slipway plan --help`.\n",
+      "slipway: arguments: Unknown option '--colour'. Allowed: --stack, --config, --format, --policy-config, --dir, --help. Fix: run `slipway plan --help`.\n",
     ],
     [
       ["deploy"],

@@ -1,0 +1,55 @@
+// What the policies share: which kind of stack a resource belongs to, and the type tokens of
+// slipway's own resources (Heroku's are dynamic resources, so they have no SDK class to match).
+import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+
+export type StackKind = "production" | "staging" | "review";
+
+/** Dynamic resource types of slipway's Heroku provider (`pulumi-nodejs:dynamic/heroku:<Name>`). */
+export const HEROKU_TYPES = {
+  app: "pulumi-nodejs:dynamic/heroku:App",
+  configVars: "pulumi-nodejs:dynamic/heroku:ConfigVars",
+  formation: "pulumi-nodejs:dynamic/heroku:Formation",
+  addon: "pulumi-nodejs:dynamic/heroku:Addon",
+  feature: "pulumi-nodejs:dynamic/heroku:AppFeature",
+  pipeline: "pulumi-nodejs:dynamic/heroku:Pipeline",
+  coupling: "pulumi-nodejs:dynamic/heroku:PipelineCoupling",
+} as const;
+
+/** The stack a URN belongs to (`urn:pulumi:<stack>::<project>::...`). */
+export function stackOf(urn: string): string {
+  return urn.split("::")[0]?.replace(/^urn:pulumi:/, "") ?? "";
+}
+
+/**
+ * The kind of stack a resource lives in: its `slipway:environment` tag when it has one (AWS
+ * resources carry it, so a stack with another name is still recognised), else its stack name.
+ */
+export function kindOf(
+  resource: Pick<PolicyResource | ResourceValidationArgs, "urn" | "props">,
+): StackKind | undefined {
+  const tags = resource.props["tags"] as Record<string, unknown> | undefined;
+  const tagged = tags?.["slipway:environment"];
+  if (tagged === "production" || tagged === "staging" || tagged === "review") return tagged;
+  const stack = stackOf(resource.urn);
+  if (stack === "production" || stack === "staging") return stack;
+  return /^review-/.test(stack) ? "review" : undefined;
+}
+
+/** The kind of a whole stack, from any resource that says it. */
+export function stackKind(resources: readonly PolicyResource[]): StackKind | undefined {
+  for (const resource of resources) {
+    const kind = kindOf(resource);
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
+/** Resources of a type token. */
+export function ofType(resources: readonly PolicyResource[], type: string): PolicyResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+/** A resource's short name for messages: the last part of its URN. */
+export function label(resource: Pick<PolicyResource, "urn">): string {
+  return resource.urn.split("::").pop() ?? resource.urn;
+}
