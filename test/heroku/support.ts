@@ -1,0 +1,81 @@
+// Helpers for the Heroku tests: a clock that only moves when the client sleeps, raw calls to the
+// fake (to check what it answers to requests the client would never send), and env handling.
+import { API_KEY_ENV, setConfiguredApiKey } from "../../components/heroku/token";
+import { API_URL_ENV } from "../../components/heroku/client";
+
+export interface FakeClock {
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Every wait the client asked for, in order. */
+  readonly sleeps: number[];
+}
+
+export function fakeClock(): FakeClock {
+  let now = 1_700_000_000_000;
+  const sleeps: number[] = [];
+  return {
+    now: () => now,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      now += ms;
+      return Promise.resolve();
+    },
+    sleeps,
+  };
+}
+
+export const ACCEPT = "application/vnd.heroku+json; version=3";
+
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly json: unknown;
+}
+
+/** One request to the fake with exactly the given headers (defaults: version 3, the token). */
+export async function raw(
+  url: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; text?: string; headers?: Record<string, string>; token?: string } = {},
+): Promise<RawAnswer> {
+  const headers: Record<string, string> = {
+    Accept: ACCEPT,
+    ...(options.token === undefined ? {} : { Authorization: `Bearer ${options.token}` }),
+    ...(options.body === undefined ? {} : { "Content-Type": "application/json" }),
+    ...options.headers,
+  };
+  const body =
+    options.text ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const response = await fetch(`${url}${path}`, { method, headers, body });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** Saves and restores the Heroku environment variables and the configured token around tests. */
+export function isolateHerokuEnv(): void {
+  let saved: Record<string, string | undefined> = {};
+  beforeEach(() => {
+    saved = { key: process.env[API_KEY_ENV], url: process.env[API_URL_ENV] };
+    delete process.env[API_KEY_ENV];
+    delete process.env[API_URL_ENV];
+    setConfiguredApiKey(undefined);
+  });
+  afterEach(() => {
+    restore(API_KEY_ENV, saved.key);
+    restore(API_URL_ENV, saved.url);
+    setConfiguredApiKey(undefined);
+  });
+}
+
+function restore(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
