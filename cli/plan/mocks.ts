@@ -98,6 +98,17 @@ export function mockResource(
         state: { ...inputs, arn: arn("ec2", `security-group/${id}`), ownerId: MOCK_ACCOUNT_ID },
       };
     }
+    case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+      const id = `sgr-${hex(17)}`;
+      return {
+        id,
+        state: { ...inputs, securityGroupRuleId: id, arn: arn("ec2", `security-group-rule/${id}`) },
+      };
+    }
+    case "aws:kms/key:Key": {
+      const keyId = stableUuid(type, name);
+      return { id: keyId, state: { ...inputs, keyId, arn: arn("kms", `key/${keyId}`) } };
+    }
     case "aws:sns/topic:Topic": {
       const topicArn = arn("sns", str("name", `${name}-${hex(7)}`));
       return { id: topicArn, state: { ...inputs, arn: topicArn } };

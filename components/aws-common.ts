@@ -1,0 +1,39 @@
+// What the AWS components (PostgresDatabase, Alerting) share: the stack kinds that own AWS
+// resources, the tags every AWS resource carries, and how a prefix becomes an AWS name.
+import * as pulumi from "@pulumi/pulumi";
+
+/** The stack kinds that create AWS resources; review stacks use a Heroku Postgres add-on. */
+export type AwsStackKind = "production" | "staging";
+
+/** Tags on every AWS resource slipway creates, so the console and the bill say whose it is. */
+export function awsTags(kind: AwsStackKind): Record<string, string> {
+  return {
+    "slipway:stack": `${pulumi.getProject()}/${pulumi.getStack()}`,
+    "slipway:environment": kind,
+  };
+}
+
+/** Longest prefix kept, so `<prefix>-db` fits RDS's 63-character identifier limit. */
+export const MAX_PREFIX_LENGTH = 60;
+
+/**
+ * A prefix made safe for the strictest AWS names slipway sets (RDS identifiers: a lowercase
+ * letter first, then lowercase letters, digits and single dashes, no dash at the end).
+ * Heroku app names are nearly that already; this folds case and repeated dashes.
+ *
+ * @throws Error when nothing usable is left: the caller passed something that is not a name.
+ */
+export function awsName(prefix: string): string {
+  const name = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .slice(0, MAX_PREFIX_LENGTH)
+    .replace(/^-+|-+$/g, "");
+  if (!/^[a-z]/.test(name)) {
+    throw new Error(
+      `namePrefix ${JSON.stringify(prefix)} must start with a letter (it names AWS resources)`,
+    );
+  }
+  return name;
+}

@@ -1,0 +1,373 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CapturedStack } from "../../cli/plan/capture";
+import { stableHex } from "../../cli/plan/mocks";
+import { redact, Secret } from "../../cli/plan/values";
+import { awsName } from "../../components/aws-common";
+import {
+  DATABASE_BEHAVIOUR,
+  databaseWarnings,
+  parameterGroupFamily,
+  POSTGRES_DATABASE_TYPE,
+  PostgresDatabase,
+  postgresUrl,
+} from "../../components/database";
+import { databaseSchema, DatabaseSettings } from "../../config/schema";
+import { capture, one, ofType } from "../support/stacks";
+
+const DB = "aws:rds/instance:Instance";
+const SUBNETS = "aws:rds/subnetGroup:SubnetGroup";
+const PARAMS = "aws:rds/parameterGroup:ParameterGroup";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const PASSWORD = "random:index/randomPassword:RandomPassword";
+const LOGS = "aws:cloudwatch/logGroup:LogGroup";
+
+// The committed stacks' database settings (Pulumi.production.yaml, Pulumi.staging.yaml).
+const production = databaseSchema.parse({
+  engineVersion: "16",
+  instanceClass: "db.t4g.medium",
+  allocatedStorageGb: 50,
+  maxAllocatedStorageGb: 200,
+  backupRetentionDays: 14,
+  multiAz: true,
+  publiclyAccessible: true,
+  allowedCidrs: ["0.0.0.0/0"],
+});
+const staging = databaseSchema.parse({
+  instanceClass: "db.t4g.micro",
+  maxAllocatedStorageGb: 50,
+  backupRetentionDays: 3,
+  publiclyAccessible: true,
+  allowedCidrs: ["0.0.0.0/0"],
+});
+
+const tags = (kind: string) => ({
+  "slipway:environment": kind,
+  "slipway:stack": `slipway/${kind}`,
+});
+const defaultVpc = `vpc-${stableHex(17, "vpc", "us-east-1")}`;
+const defaultSubnets = ["a", "b", "c"].map(
+  (zone) => `subnet-${stableHex(17, "subnet", "us-east-1", zone)}`,
+);
+
+async function plan(
+  kind: "production" | "staging",
+  settings: DatabaseSettings,
+  namePrefix = "acme-web",
+): Promise<CapturedStack> {
+  return capture(
+    () => {
+      const db = new PostgresDatabase("db", { settings, kind, namePrefix });
+      return {
+        endpoint: db.endpoint,
+        port: db.port,
+        instanceIdentifier: db.instanceIdentifier,
+        databaseUrl: db.databaseUrl,
+        instanceClass: db.instanceClass,
+        allocatedStorageGb: db.allocatedStorageGb,
+      };
+    },
+    { stack: kind },
+  );
+}
+
+describe("PostgresDatabase", () => {
+  test.each([
+    [
+      "production",
+      production,
+      {
+        allocatedStorage: 50,
+        maxAllocatedStorage: 200,
+        instanceClass: "db.t4g.medium",
+        backupRetentionPeriod: 14,
+        multiAz: true,
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: "acme-web-db-final",
+        applyImmediately: false,
+        deleteAutomatedBackups: false,
+      },
+    ],
+    [
+      "staging",
+      staging,
+      {
+        allocatedStorage: 20,
+        maxAllocatedStorage: 50,
+        instanceClass: "db.t4g.micro",
+        backupRetentionPeriod: 3,
+        multiAz: false,
+        deletionProtection: false,
+        skipFinalSnapshot: true,
+        applyImmediately: true,
+        deleteAutomatedBackups: true,
+      },
+    ],
+  ] as const)("%s: the instance's exact inputs", async (kind, settings, byKind) => {
+    const captured = await plan(kind, settings);
+    const instance = one(captured, DB, "db-instance");
+    expect(redact(instance.inputs)).toEqual({
+      identifier: "acme-web-db",
+      engine: "postgres",
+      engineVersion: "16",
+      dbName: "app",
+      username: "slipway",
+      password: "[secret]",
+      port: 5432,
+      storageType: "gp3",
+      storageEncrypted: true,
+      dbSubnetGroupName: one(captured, SUBNETS).state["name"],
+      vpcSecurityGroupIds: [`sg-${stableHex(17, SG, "db-sg")}`],
+      parameterGroupName: one(captured, PARAMS).state["name"],
+      publiclyAccessible: true,
+      backupWindow: "03:00-04:00",
+      maintenanceWindow: "sun:04:30-sun:05:30",
+      copyTagsToSnapshot: true,
+      performanceInsightsEnabled: true,
+      performanceInsightsRetentionPeriod: 7,
+      autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: true,
+      enabledCloudwatchLogsExports: ["postgresql"],
+      tags: tags(kind),
+      ...byKind,
+    });
+    expect(instance.inputs["password"]).toEqual(
+      new Secret(one(captured, PASSWORD).state["result"]),
+    );
+    expect(instance.deleteBeforeReplace).toBe(true);
+    expect(instance.dependencies).toContain(one(captured, LOGS).urn);
+  });
+
+  test("the instance depends on its network, parameter group and password", async () => {
+    const captured = await plan("production", production);
+    const instance = one(captured, DB);
+    for (const type of [SG, SUBNETS, PARAMS, PASSWORD, LOGS]) {
+      expect(instance.dependencies).toContain(one(captured, type).urn);
+    }
+  });
+
+  test.each([
+    ["production", true],
+    ["staging", false],
+  ] as const)("%s: protect is %s on the instance and password only", async (kind, protect) => {
+    const captured = await plan(kind, kind === "production" ? production : staging);
+    const flags = Object.fromEntries(
+      captured.resources.filter((r) => r.parent !== undefined).map((r) => [r.type, r.protect]),
+    );
+    expect(flags).toEqual({
+      [POSTGRES_DATABASE_TYPE]: false,
+      [DB]: protect,
+      [PASSWORD]: protect,
+      [PARAMS]: false,
+      [SUBNETS]: false,
+      [SG]: false,
+      [INGRESS]: false,
+      [LOGS]: false,
+    });
+    expect(DATABASE_BEHAVIOUR[kind].protect).toBe(protect);
+  });
+
+  test("every child is parented to the component", async () => {
+    const captured = await plan("staging", staging);
+    const component = one(captured, POSTGRES_DATABASE_TYPE, "db");
+    const children = captured.resources.filter((r) => r.urn !== component.urn && r.parent);
+    expect(children.map((r) => r.type).sort()).toEqual(
+      [DB, INGRESS, LOGS, PARAMS, PASSWORD, SG, SUBNETS].sort(),
+    );
+    expect(new Set(children.map((r) => r.parent))).toEqual(new Set([component.urn]));
+  });
+
+  test("the master password is long, secret and URL- and RDS-safe", async () => {
+    const captured = await plan("production", production);
+    const password = one(captured, PASSWORD, "db-password");
+    expect(password.inputs).toEqual({
+      length: 40,
+      special: true,
+      overrideSpecial: "-_.~",
+      minLower: 1,
+      minUpper: 1,
+      minNumeric: 1,
+    });
+    expect(password.inputs["overrideSpecial"]).not.toMatch(/[/@" ]/);
+  });
+
+  test("the parameter group forces TLS for the engine's family", async () => {
+    const captured = await plan("production", { ...production, engineVersion: "17" });
+    expect(one(captured, PARAMS, "db-params").inputs).toEqual({
+      namePrefix: "acme-web-db-",
+      family: "postgres17",
+      description: "acme-web-db: TLS required",
+      parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }],
+      tags: tags("production"),
+    });
+  });
+
+  test("without configured subnets: the default VPC and its subnets", async () => {
+    const captured = await plan("staging", staging);
+    expect(one(captured, SUBNETS, "db-subnets").inputs).toEqual({
+      namePrefix: "acme-web-db-",
+      description: "Subnets of acme-web-db",
+      subnetIds: defaultSubnets,
+      tags: tags("staging"),
+    });
+    expect(one(captured, SG, "db-sg").inputs).toEqual({
+      namePrefix: "acme-web-db-",
+      description: "Postgres 5432 from slipway:database.allowedCidrs only",
+      vpcId: defaultVpc,
+      tags: tags("staging"),
+    });
+  });
+
+  test("configured VPC and subnets are used as they are", async () => {
+    const subnetIds = ["subnet-0abc1234def567890", "subnet-0def5678abc123456"];
+    const vpcId = "vpc-0abc1234def567890";
+    const captured = await plan("production", { ...production, vpcId, subnetIds });
+    expect(one(captured, SUBNETS).inputs["subnetIds"]).toEqual(subnetIds);
+    expect(one(captured, SG).inputs["vpcId"]).toBe(vpcId);
+  });
+
+  test("a configured VPC without subnets takes that VPC's subnets", async () => {
+    const vpcId = "vpc-0abc1234def567890";
+    const captured = await plan("production", { ...production, vpcId });
+    expect(one(captured, SG).inputs["vpcId"]).toBe(vpcId);
+    expect(one(captured, SUBNETS).inputs["subnetIds"]).toEqual(defaultSubnets);
+  });
+
+  test("one ingress rule on 5432 per configured CIDR, and no egress rule", async () => {
+    const cidrs = ["203.0.113.0/24", "198.51.100.7/32"];
+    const captured = await plan("production", { ...production, allowedCidrs: cidrs });
+    const groupId = `sg-${stableHex(17, SG, "db-sg")}`;
+    const rules = ofType(captured, INGRESS);
+    expect(rules.map((r) => [r.name, r.deleteBeforeReplace, r.inputs])).toEqual(
+      cidrs.map((cidr) => [
+        `db-ingress-${cidr.replace(/[./]/g, "-")}`,
+        true,
+        {
+          securityGroupId: groupId,
+          ipProtocol: "tcp",
+          fromPort: 5432,
+          toPort: 5432,
+          cidrIpv4: cidr,
+          description: `Postgres from ${cidr} (slipway:database.allowedCidrs)`,
+          tags: tags("production"),
+        },
+      ]),
+    );
+    expect(one(captured, SG).inputs).not.toHaveProperty("egress");
+    expect(one(captured, SG).inputs).not.toHaveProperty("ingress");
+  });
+
+  test("Performance Insights off: no retention period is set", async () => {
+    const captured = await plan("staging", { ...staging, performanceInsights: false });
+    const inputs = one(captured, DB).inputs;
+    expect(inputs["performanceInsightsEnabled"]).toBe(false);
+    expect(inputs).not.toHaveProperty("performanceInsightsRetentionPeriod");
+  });
+
+  test.each([
+    ["production", 30],
+    ["staging", 7],
+  ] as const)("%s: the postgresql log group keeps %i days", async (kind, days) => {
+    const captured = await plan(kind, kind === "production" ? production : staging);
+    expect(one(captured, LOGS, "db-log").inputs).toEqual({
+      name: "/aws/rds/instance/acme-web-db/postgresql",
+      retentionInDays: days,
+      tags: tags(kind),
+    });
+  });
+
+  test("outputs: host, port, identifier, and DATABASE_URL as a secret with sslmode=require", async () => {
+    const captured = await plan("production", production);
+    const instance = one(captured, DB);
+    const host = instance.state["address"] as string;
+    const password = one(captured, PASSWORD).state["result"] as string;
+    expect(host).toMatch(/^acme-web-db\..+\.us-east-1\.rds\.amazonaws\.com$/);
+    expect(captured.outputs).toEqual({
+      endpoint: host,
+      port: 5432,
+      instanceIdentifier: "acme-web-db",
+      databaseUrl: new Secret(`postgres://slipway:${password}@${host}:5432/app?sslmode=require`),
+      instanceClass: "db.t4g.medium",
+      allocatedStorageGb: 50,
+    });
+    expect(redact(captured.outputs)).toMatchObject({ databaseUrl: "[secret]" });
+  });
+
+  test("the name prefix is folded into a valid RDS identifier", async () => {
+    const captured = await plan("staging", staging, "Acme--Web");
+    expect(one(captured, DB).inputs["identifier"]).toBe("acme-web-db");
+  });
+
+  test("surprising settings are warned about, naming the key", async () => {
+    const warn = jest.spyOn(pulumi.log, "warn").mockResolvedValue();
+    try {
+      await plan("staging", { ...staging, allowedCidrs: [], engineVersion: "16.4" });
+      const messages = warn.mock.calls.map(([message]) => message);
+      expect(messages).toEqual(
+        databaseWarnings({ ...staging, allowedCidrs: [], engineVersion: "16.4" }),
+      );
+      expect(messages).toHaveLength(2);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe("database helpers", () => {
+  test.each([
+    ["16", "postgres16"],
+    ["16.4", "postgres16"],
+    ["13", "postgres13"],
+    ["17.2", "postgres17"],
+  ])("parameterGroupFamily(%s) is %s", (version, family) => {
+    expect(parameterGroupFamily(version)).toBe(family);
+  });
+
+  test.each([
+    ["a plain password", "abcDEF123-_.~", "abcDEF123-_.~"],
+    ["reserved characters are escaped", "p@ss/w:rd?#%", "p%40ss%2Fw%3Ard%3F%23%25"],
+  ])("postgresUrl: %s", (_, password, encoded) => {
+    expect(
+      postgresUrl({
+        username: "slipway",
+        password,
+        host: "db.example.com",
+        port: 5432,
+        database: "app",
+      }),
+    ).toBe(`postgres://slipway:${encoded}@db.example.com:5432/app?sslmode=require`);
+  });
+
+  test.each([
+    ["acme-web", "acme-web"],
+    ["Acme_Web", "acme-web"],
+    ["acme--web-", "acme-web"],
+    ["a".repeat(70), "a".repeat(60)],
+    [`${"a".repeat(59)}-b`, "a".repeat(59)],
+  ])("awsName(%s) is %s", (prefix, name) => {
+    expect(awsName(prefix)).toBe(name);
+  });
+
+  test.each(["", "9lives", "--"])(
+    "awsName(%j) refuses a prefix without a letter first",
+    (prefix) => {
+      expect(() => awsName(prefix)).toThrow(
+        `namePrefix ${JSON.stringify(prefix)} must start with a letter (it names AWS resources)`,
+      );
+    },
+  );
+
+  test("databaseWarnings: exact messages", () => {
+    expect(databaseWarnings(staging)).toEqual([]);
+    expect(databaseWarnings({ ...staging, allowedCidrs: [], engineVersion: "16.4" })).toEqual([
+      "slipway:database.allowedCidrs is empty, so nothing can reach the database on port 5432, " +
+        "the app included. Fix: pulumi config set --path 'slipway:database.allowedCidrs[0]' " +
+        "0.0.0.0/0 (see docs/database.md for the choice).",
+      "slipway:database.engineVersion pins the minor version 16.4 while automatic minor " +
+        "upgrades are on: after AWS upgrades the instance, the next update would try to go " +
+        'back. Fix: set slipway:database.engineVersion to the major version alone ("16") in ' +
+        "the stack's config file.",
+    ]);
+  });
+});
