@@ -183,8 +183,10 @@ export class RepositoryProcess extends pulumi.ComponentResource {
         const role = branch === settings.productionBranch ? "production" : "staging";
         new github.RepositoryEnvironmentDeploymentPolicy(
           `${name}-${environment}-from-${role}-branch`,
-          { repository, environment: env.environment, branchPattern: branch },
-          this.childOptions(),
+          // The name itself rather than env.environment: a preview (and its policies) can read a
+          // literal, while the output of an environment not yet created is unknown.
+          { repository, environment, branchPattern: branch },
+          { ...this.childOptions(), dependsOn: [env] },
         );
       }
     }
