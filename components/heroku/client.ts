@@ -247,7 +247,8 @@ export class HerokuClient {
     const policy = this.retryPolicy;
     const start = this.now();
     for (let attempt = 1; ; attempt++) {
-      const pauseMs = paceDelayMs(this.rateLimit, policy, this.now());
+      // Pace the first try only: a retry has just waited its backoff or Retry-After.
+      const pauseMs = attempt === 1 ? paceDelayMs(this.rateLimit, policy, this.now()) : 0;
       if (pauseMs > 0) await this.sleep(pauseMs);
       const apiKey = resolveApiKey();
       const outcome = await this.send(method, path, bodyText, options.headers, apiKey);

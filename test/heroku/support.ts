@@ -1,5 +1,7 @@
 // Helpers for the Heroku tests: a clock that only moves when the client sleeps, raw calls to the
 // fake (to check what it answers to requests the client would never send), and env handling.
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { API_KEY_ENV, setConfiguredApiKey } from "../../components/heroku/token";
 import { API_URL_ENV } from "../../components/heroku/client";
 
@@ -78,4 +80,27 @@ export function isolateHerokuEnv(): void {
 function restore(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
+}
+
+/** A bare server for answers the fake never gives (HTML errors, broken paging, echoed headers). */
+export async function startScriptedServer(
+  handle: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A loopback URL where nothing listens (a port that was just freed). */
+export async function closedPortUrl(): Promise<string> {
+  const server = await startScriptedServer(() => undefined);
+  await server.close();
+  return server.url;
 }
