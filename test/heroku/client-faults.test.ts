@@ -5,7 +5,14 @@ import { HerokuClient, HerokuClientOptions } from "../../components/heroku/clien
 import { HerokuApiError, HerokuNetworkError } from "../../components/heroku/errors";
 import { RateLimitState } from "../../components/heroku/retry";
 import { Fault, FakeHeroku, Faults, startFakeHeroku } from "./fake";
-import { closedPortUrl, FakeClock, fakeClock, isolateHerokuEnv } from "./support";
+import {
+  closedPortUrl,
+  FakeClock,
+  fakeClock,
+  isolateHerokuEnv,
+  STALL_TIMEOUT_MS,
+  warmUp,
+} from "./support";
 
 let fake: FakeHeroku;
 let clock: FakeClock;
@@ -14,6 +21,7 @@ isolateHerokuEnv();
 
 beforeAll(async () => {
   fake = await startFakeHeroku();
+  await warmUp(fake);
 });
 afterAll(() => fake.close());
 beforeEach(async () => {
@@ -21,15 +29,14 @@ beforeEach(async () => {
   process.env.HEROKU_API_KEY = fake.token;
   clock = fakeClock();
   rateLimit = {};
-  // Without the short timeout: the fake compiles its schema checks on first use.
-  await client({ timeoutMs: 5000 }).post("/apps", { name: "acme-web" });
+  await client().post("/apps", { name: "acme-web" });
   fake.clearRequests();
 });
 
 function client(options: HerokuClientOptions = {}): HerokuClient {
   return new HerokuClient({
     baseUrl: fake.url,
-    timeoutMs: 40,
+    timeoutMs: STALL_TIMEOUT_MS,
     now: clock.now,
     sleep: clock.sleep,
     random: () => 0,
@@ -195,12 +202,12 @@ describe("bounds", () => {
   test("timeouts: every stalled attempt ends at timeoutMs, and the attempts are bounded", async () => {
     fake.fault("GET /apps/{app}", Faults.stall(), Faults.stall(), Faults.stall());
     const started = Date.now();
-    const error = (await client({ timeoutMs: 30, retry: { maxAttempts: 3 } })
+    const error = (await client({ timeoutMs: 100, retry: { maxAttempts: 3 } })
       .get("/apps/acme-web")
       .catch((e: unknown) => e)) as HerokuNetworkError;
     expect([error.failure, error.attempts]).toEqual(["timeout", 3]);
     expect(error.message).toBe(
-      "Heroku API GET /apps/acme-web timed out (no answer within 30 ms) (gave up after 3 attempts in 0.8 s)",
+      "Heroku API GET /apps/acme-web timed out (no answer within 100 ms) (gave up after 3 attempts in 0.8 s)",
     );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(fake.count("GET /apps/{app}")).toBe(3);

@@ -104,3 +104,16 @@ export async function closedPortUrl(): Promise<string> {
   await server.close();
   return server.url;
 }
+
+/**
+ * The client timeout of tests that stall the fake: long enough that a loaded CI machine answers
+ * normal requests well within it (a late answer would be a retry and change the counts).
+ */
+export const STALL_TIMEOUT_MS = 200;
+
+/** One request before the timed tests: Node loads its fetch implementation on first use. */
+export async function warmUp(fake: { url: string; token: string }): Promise<void> {
+  await fetch(`${fake.url}/account`, {
+    headers: { Accept: ACCEPT, Authorization: `Bearer ${fake.token}` },
+  }).then((r) => r.text());
+}

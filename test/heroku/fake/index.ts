@@ -90,6 +90,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Starts the fake on 127.0.0.1 and a free port. */
 export async function startFakeHeroku(options: FakeHerokuOptions = {}): Promise<FakeHeroku> {
   const schema = platformSchema();
+  schema.prepare(Object.keys(HANDLERS));
   const token = options.token ?? FAKE_TOKEN;
   const pageSize = Math.min(options.pageSize ?? MAX_PAGE, MAX_PAGE);
   const newState = () =>

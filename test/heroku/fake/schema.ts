@@ -109,6 +109,17 @@ export class PlatformSchema {
     return undefined;
   }
 
+  /** Compiles the checks of the routes with these keys now, so first requests are not slow. */
+  prepare(keys: readonly string[]): void {
+    for (const route of this.routes.filter((r) => keys.includes(r.key))) {
+      for (const link of route.links) {
+        for (const part of ["schema", "targetSchema"]) {
+          if (this.pointer(`${link}/${part}`) !== undefined) this.validator(`${link}/${part}`);
+        }
+      }
+    }
+  }
+
   /** The properties a resource definition lists (`app` -> acm, archived_at, ...). */
   propertiesOf(definition: string): string[] {
     return Object.keys((this.pointer(`#/definitions/${definition}/properties`) as Json) ?? {});
