@@ -215,10 +215,8 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
     vpcId: pulumi.Input<string>;
     subnetIds: pulumi.Input<string[]>;
   } {
-    if (settings.subnetIds.length > 0 && settings.vpcId !== undefined) {
-      return { vpcId: settings.vpcId, subnetIds: settings.subnetIds };
-    }
     const vpcId = settings.vpcId ?? aws.ec2.getVpcOutput({ default: true }, { parent: this }).id;
+    if (settings.subnetIds.length > 0) return { vpcId, subnetIds: settings.subnetIds };
     const filters = [{ name: "vpc-id", values: [vpcId] }];
     // In the default VPC only the default subnets are sure to be the public ones AWS made.
     if (settings.vpcId === undefined) filters.push({ name: "default-for-az", values: ["true"] });
