@@ -5,11 +5,10 @@
 import {
   HerokuAdoptError,
   HerokuApiError,
-  HerokuNetworkError,
+  HerokuWaitError,
   isNotFound,
   isUncertainOutcome,
   MALFORMED_RESPONSE,
-  NetworkFailure,
 } from "./errors";
 import {
   backoffDelayMs,
@@ -22,7 +21,18 @@ import {
   RetryPolicy,
   sharedRateLimitState,
 } from "./retry";
+import {
+  classifyNetworkError,
+  HerokuResponse,
+  isRetryable,
+  judge,
+  Outcome,
+  reasonOf,
+  RetryMode,
+} from "./answers";
 import { resolveApiKey } from "./token";
+
+export type { HerokuResponse, RetryMode } from "./answers";
 
 export const API_URL_ENV = "HEROKU_API_URL";
 export const DEFAULT_API_URL = "https://api.heroku.com";
@@ -33,13 +43,6 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_PAGE_SIZE = 1000;
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
-
-/**
- * Which failures a request is retried on. `idempotent`: 429, 5xx, timeout, connection reset,
- * unreachable host, unreadable success body. `unsent`: only when the request surely did not take
- * effect (429, unreachable host); the default for POST, which is never retried blindly.
- */
-export type RetryMode = "idempotent" | "unsent";
 
 export interface HerokuClientOptions {
   /** The API's base URL. @default `HEROKU_API_URL` at the time of each request, else https://api.heroku.com */
@@ -67,14 +70,6 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** @default "unsent" for POST, "idempotent" for the others */
   readonly retry?: RetryMode;
-}
-
-export interface HerokuResponse<T> {
-  readonly status: number;
-  /** The parsed JSON body; `undefined` when the answer had none. */
-  readonly body: T;
-  readonly headers: Headers;
-  readonly requestId?: string;
 }
 
 export interface RetryEvent {
@@ -106,6 +101,17 @@ export interface CreateOrAdoptRequest<T> {
   readonly description: string;
 }
 
+export interface PollOptions<T> {
+  /** Whether the resource is ready (`addon.state === "provisioned"`). */
+  readonly until: (resource: T) => boolean;
+  /** Names the resource in the timeout message: `add-on "acme-db"`. */
+  readonly description: string;
+  /** Milliseconds between GETs. @default 2000 */
+  readonly intervalMs?: number;
+  /** Milliseconds of polling after which the wait fails. @default 600000 (10 minutes) */
+  readonly timeoutMs?: number;
+}
+
 export interface CreateOrAdoptResult<T> {
   readonly resource: T;
   /** True when the resource was found after an uncertain or refused create, not created now. */
@@ -113,12 +119,6 @@ export interface CreateOrAdoptResult<T> {
   /** The create's answer headers (`Heroku-Webhook-Secret`); absent when adopted. */
   readonly headers?: Headers;
 }
-
-type Outcome =
-  | { kind: "response"; status: number; headers: Headers; text: string }
-  | { kind: "network"; failure: NetworkFailure; detail: string };
-
-type Verdict<T> = { ok: HerokuResponse<T> } | { error: HerokuApiError | HerokuNetworkError };
 
 export class HerokuClient {
   private readonly options: HerokuClientOptions;
@@ -228,10 +228,36 @@ export class HerokuClient {
         method: "POST",
         path: request.path,
         attempt,
-        reason: reasonOf(failure),
+        reason: reasonOf(failure as HerokuApiError),
         delayMs,
       });
       await this.sleep(delayMs);
+    }
+  }
+
+  /**
+   * GETs `path` every `intervalMs` until `until` accepts the resource (an add-on `provisioned`),
+   * for at most `timeoutMs`; then a `HerokuWaitError`. `until` may throw to stop early (a state
+   * the resource will not leave). Each GET has the usual retries; a 404 ends the wait.
+   */
+  async poll<T>(path: string, options: PollOptions<T>): Promise<T> {
+    const intervalMs = options.intervalMs ?? 2_000;
+    const timeoutMs = options.timeoutMs ?? 600_000;
+    const start = this.now();
+    for (let polls = 1; ; polls++) {
+      const resource = await this.get<T>(path);
+      if (options.until(resource)) return resource;
+      const elapsedMs = this.now() - start;
+      if (elapsedMs + intervalMs > timeoutMs) {
+        throw new HerokuWaitError({
+          description: options.description,
+          path,
+          polls,
+          elapsedMs,
+          last: resource,
+        });
+      }
+      await this.sleep(intervalMs);
     }
   }
 
@@ -344,98 +370,6 @@ export class HerokuClient {
   private sleep(ms: number): Promise<void> {
     return (this.options.sleep ?? realSleep)(ms);
   }
-}
-
-/** Turns what came back into the answer or an error, with the token scrubbed from any text. */
-function judge<T>(
-  outcome: Outcome,
-  context: { method: string; path: string; attempts: number; elapsedMs: number },
-  apiKey: string,
-): Verdict<T> {
-  if (outcome.kind === "network") {
-    return { error: new HerokuNetworkError({ ...context, ...outcome }) };
-  }
-  const requestId = outcome.headers.get("request-id") ?? undefined;
-  const parsed = parseJson(outcome.text);
-  const success = outcome.status >= 200 && outcome.status < 300;
-  if (success && parsed.ok) {
-    const body = parsed.value as T;
-    return { ok: { status: outcome.status, body, headers: outcome.headers, requestId } };
-  }
-  const fields = parsed.ok && isObject(parsed.value) ? parsed.value : {};
-  const unreadable = `the body is not JSON: ${JSON.stringify(snippet(outcome.text))}`;
-  const herokuMessage = typeof fields.message === "string" ? fields.message : unreadable;
-  const fallbackId = success ? MALFORMED_RESPONSE : "unknown_error";
-  return {
-    error: new HerokuApiError({
-      ...context,
-      status: outcome.status,
-      id: typeof fields.id === "string" ? fields.id : fallbackId,
-      herokuMessage: scrub(herokuMessage, apiKey),
-      url: typeof fields.url === "string" ? fields.url : undefined,
-      requestId,
-    }),
-  };
-}
-
-function isRetryable(error: HerokuApiError | HerokuNetworkError, mode: RetryMode): boolean {
-  if (HerokuNetworkError.isInstance(error)) {
-    return error.failure === "unreachable" || mode === "idempotent";
-  }
-  if (error.status === 429) return true;
-  return mode === "idempotent" && (error.status >= 500 || error.id === MALFORMED_RESPONSE);
-}
-
-function reasonOf(error: unknown): string {
-  if (HerokuNetworkError.isInstance(error)) return error.failure;
-  if (HerokuApiError.isInstance(error) && error.id === MALFORMED_RESPONSE) return error.id;
-  return HerokuApiError.isInstance(error) ? String(error.status) : "error";
-}
-
-const UNREACHABLE_CODES = [
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-];
-
-/** A fetch rejection: "unreachable" when the connection never opened (nothing was sent). */
-function classifyNetworkError(
-  error: unknown,
-  apiKey: string,
-): { failure: NetworkFailure; detail: string } {
-  let code: string | undefined;
-  let detail = error instanceof Error ? error.message : String(error);
-  for (let e: unknown = error; isObject(e); e = e.cause) {
-    if (typeof e.code === "string") code = e.code;
-    if (e !== error && typeof e.message === "string") detail = e.message;
-  }
-  const failure = code !== undefined && UNREACHABLE_CODES.includes(code) ? "unreachable" : "reset";
-  return { failure, detail: scrub(code ? `${code}: ${detail}` : detail, apiKey) };
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  if (text.trim() === "") return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
-}
-
-function snippet(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 120 ? `${line.slice(0, 120)}...` : line;
-}
-
-function scrub(text: string, apiKey: string): string {
-  return text.split(apiKey).join("[redacted]");
 }
 
 /**

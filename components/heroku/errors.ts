@@ -40,9 +40,12 @@ export class HerokuApiError extends Error {
     },
   ) {
     const request = fields.requestId ? ` [request id ${fields.requestId}]` : "";
-    super(
-      describe(fields, `answered ${fields.status} ${fields.id}: ${fields.herokuMessage}${request}`),
+    const message = describeFailure(
+      fields,
+      `answered ${fields.status} ${fields.id}: ${fields.herokuMessage}${request}`,
     );
+    super(message);
+    keepMessage(this, message);
     this.name = "HerokuApiError";
     this.status = fields.status;
     this.id = fields.id;
@@ -67,7 +70,9 @@ export class HerokuNetworkError extends Error {
   readonly attempts: number;
 
   constructor(fields: RequestContext & { failure: NetworkFailure; detail: string }) {
-    super(describe(fields, `${FAILURE_TEXT[fields.failure]} (${fields.detail})`));
+    const message = describeFailure(fields, `${FAILURE_TEXT[fields.failure]} (${fields.detail})`);
+    super(message);
+    keepMessage(this, message);
     this.name = "HerokuNetworkError";
     this.failure = fields.failure;
     this.method = fields.method;
@@ -86,16 +91,56 @@ export class HerokuAdoptError extends Error {
   readonly description: string;
 
   constructor(description: string, cause: Error) {
-    super(
+    const message =
       `Heroku create of ${description} had an uncertain outcome (${cause.message}); ` +
-        `${description} exists but does not match what slipway asked for, so slipway will not ` +
-        `adopt it. Check it in the Heroku Dashboard, then rename or delete it (or choose another ` +
-        `name) and run again.`,
-      { cause },
-    );
+      `${description} exists but does not match what slipway asked for, so slipway will not ` +
+      `adopt it. Check it in the Heroku Dashboard, then rename or delete it (or choose another ` +
+      `name) and run again.`;
+    super(message, { cause });
+    keepMessage(this, message);
+    this.cause = cause;
     this.name = "HerokuAdoptError";
     this.description = description;
   }
+}
+
+/** A resource did not reach the state waited for (`client.poll`) in time. */
+export class HerokuWaitError extends Error {
+  readonly description: string;
+  readonly path: string;
+  readonly polls: number;
+  /** The resource as the last GET answered it. */
+  readonly last: unknown;
+
+  constructor(fields: {
+    description: string;
+    path: string;
+    polls: number;
+    elapsedMs: number;
+    last: unknown;
+  }) {
+    const message =
+      `Heroku: ${fields.description} was not ready after ${Math.round(fields.elapsedMs / 1000)} s ` +
+      `(${fields.polls} polls of GET ${fields.path}). It may still finish: check it in the ` +
+      `Heroku Dashboard, then run again.`;
+    super(message);
+    keepMessage(this, message);
+    this.name = "HerokuWaitError";
+    this.description = fields.description;
+    this.path = fields.path;
+    this.polls = fields.polls;
+    this.last = fields.last;
+  }
+}
+
+/**
+ * Sets the message (and a stack) on the error itself. Serialized into a dynamic provider, a class
+ * that extends Error becomes a function calling `Error.call(this, message)`, which sets nothing:
+ * without this the engine would print an empty error.
+ */
+export function keepMessage(error: Error, message: string): void {
+  error.message = message;
+  if (error.stack === undefined) Error.captureStackTrace(error, keepMessage);
 }
 
 const FAILURE_TEXT: Record<NetworkFailure, string> = {
@@ -104,7 +149,7 @@ const FAILURE_TEXT: Record<NetworkFailure, string> = {
   unreachable: "could not reach the API",
 };
 
-function describe(context: RequestContext, what: string): string {
+function describeFailure(context: RequestContext, what: string): string {
   const tries =
     context.attempts > 1
       ? ` (gave up after ${context.attempts} attempts in ${(context.elapsedMs / 1000).toFixed(1)} s)`

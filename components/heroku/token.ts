@@ -2,6 +2,7 @@
 // the token in a variable that Pulumi's closure serialization could capture: a token handed over
 // by a dynamic provider's `configure` lives on `globalThis` of the provider process only.
 import { SlipwayError } from "../../errors";
+import { keepMessage } from "./errors";
 
 /** The stack config key a dynamic provider's `configure` reads the token from. */
 export const API_KEY_CONFIG_KEY = "heroku:apiKey";
@@ -39,13 +40,14 @@ export function resolveApiKey(): string {
   const slots = globalThis as unknown as Record<symbol, string | undefined>;
   const apiKey = nonEmpty(process.env[API_KEY_ENV]) ?? nonEmpty(slots[Symbol.for(CONFIGURED_SLOT)]);
   if (apiKey !== undefined) return apiKey;
-  throw SlipwayError.of(
-    API_KEY_ENV,
+  const problem =
     `no Heroku API token: ${API_KEY_ENV} is not set and the stack config has no ` +
-      `${API_KEY_CONFIG_KEY}. Allowed: a Heroku API token in either place. Fix: ` +
-      `\`export ${API_KEY_ENV}=$(heroku auth:token)\`, or ` +
-      `\`pulumi config set --secret ${API_KEY_CONFIG_KEY} <token>\` for the stack.`,
-  );
+    `${API_KEY_CONFIG_KEY}. Allowed: a Heroku API token in either place. Fix: ` +
+    `\`export ${API_KEY_ENV}=$(heroku auth:token)\`, or ` +
+    `\`pulumi config set --secret ${API_KEY_CONFIG_KEY} <token>\` for the stack.`;
+  const error = SlipwayError.of(API_KEY_ENV, problem);
+  keepMessage(error, `${API_KEY_ENV}: ${problem}`);
+  throw error;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -12,7 +12,14 @@ import {
 } from "../../components/heroku/errors";
 import { Fault, FakeHeroku, Faults, startFakeHeroku, WEBHOOK_SECRET_HEADER } from "./fake";
 import type { App, AppWebhook } from "./fake";
-import { FakeClock, fakeClock, isolateHerokuEnv, STALL_TIMEOUT_MS, warmUp } from "./support";
+import {
+  FakeClock,
+  fakeClock,
+  isolateHerokuEnv,
+  rejectionOf,
+  STALL_TIMEOUT_MS,
+  warmUp,
+} from "./support";
 
 let fake: FakeHeroku;
 let clock: FakeClock;
@@ -99,9 +106,7 @@ test("the create did not happen (reset before it): the lookup finds nothing, the
 test("an uncertain create that finds a different resource under the name refuses to adopt it", async () => {
   await existingApp("eu");
   fake.fault("POST /apps", Faults.reset());
-  const error = await client()
-    .createOrAdopt(createApp("us"))
-    .catch((e: unknown) => e as HerokuAdoptError);
+  const error = await rejectionOf<HerokuAdoptError>(client().createOrAdopt(createApp("us")));
   expect(error).toBeInstanceOf(HerokuAdoptError);
   expect(error.message).toMatch(
     /^Heroku create of app "acme-web" had an uncertain outcome \(Heroku API POST \/apps lost its connection \(.*\)\); app "acme-web" exists but does not match what slipway asked for, so slipway will not adopt it\. Check it in the Heroku Dashboard, then rename or delete it \(or choose another name\) and run again\.$/,
@@ -136,9 +141,9 @@ test.each([
   "422 %s: Heroku's error, not an adoption",
   async (_case, existing, body, message, expected) => {
     if (existing) await existingApp(existing);
-    const error = await client()
-      .createOrAdopt({ ...createApp("us"), body })
-      .catch((e: unknown) => e as HerokuApiError);
+    const error = await rejectionOf<HerokuApiError>(
+      client().createOrAdopt({ ...createApp("us"), body }),
+    );
     expect([error.status, error.id, error.herokuMessage]).toEqual([422, "invalid_params", message]);
     expect(counts()).toEqual(expected);
   },
@@ -146,9 +151,7 @@ test.each([
 
 test("other 4xx are the error at once, without a lookup", async () => {
   fake.fault("POST /apps", Faults.unauthorized());
-  const error = await client()
-    .createOrAdopt(createApp())
-    .catch((e: unknown) => e as HerokuApiError);
+  const error = await rejectionOf<HerokuApiError>(client().createOrAdopt(createApp()));
   expect(error.status).toBe(401);
   expect(counts()).toEqual([1, 0]);
 });
@@ -163,9 +166,7 @@ test("a 429 on the create is waited out and sent again inside the one attempt", 
 
 test("uncertain every time and never found: bounded by maxAttempts", async () => {
   fake.fault("POST /apps", ...Array.from({ length: 6 }, () => Faults.reset()));
-  const error = await client()
-    .createOrAdopt(createApp())
-    .catch((e: unknown) => e as HerokuNetworkError);
+  const error = await rejectionOf<HerokuNetworkError>(client().createOrAdopt(createApp()));
   expect(error.failure).toBe("reset");
   expect(counts()).toEqual([5, 5]);
   expect(clock.sleeps).toEqual([250, 500, 1000, 2000]);
@@ -173,9 +174,9 @@ test("uncertain every time and never found: bounded by maxAttempts", async () =>
 
 test("uncertain every time and never found: bounded by maxTotalMs", async () => {
   fake.fault("POST /apps", Faults.reset(), Faults.reset(), Faults.reset());
-  const error = await client({ retry: { maxTotalMs: 600 } })
-    .createOrAdopt(createApp())
-    .catch((e: unknown) => e as HerokuNetworkError);
+  const error = await rejectionOf<HerokuNetworkError>(
+    client({ retry: { maxTotalMs: 600 } }).createOrAdopt(createApp()),
+  );
   expect(error.failure).toBe("reset");
   expect(counts()).toEqual([2, 2]);
   expect(clock.sleeps).toEqual([250]);

@@ -96,8 +96,8 @@ const IDEMPOTENT: Row[] = [
   ["a stall past the timeout", [Faults.stall()], "ok", 2, [250]],
   ["a cut-off body", [Faults.malformed()], "ok", 2, [250]],
   [
-    "reset, stall, 503, 429",
-    [Faults.reset(), Faults.stall(), Faults.unavailable(), Faults.rateLimited(3)],
+    "reset, cut-off body, 503, 429",
+    [Faults.reset(), Faults.malformed(), Faults.unavailable(), Faults.rateLimited(3)],
     "ok",
     5,
     [250, 500, 1000, 3000],

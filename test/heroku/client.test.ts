@@ -11,7 +11,7 @@ import { configureApiKey } from "../../components/heroku/token";
 import { SlipwayError } from "../../errors";
 import { FakeHeroku, Faults, startFakeHeroku } from "./fake";
 import type { App } from "./fake";
-import { isolateHerokuEnv, startScriptedServer } from "./support";
+import { isolateHerokuEnv, rejectionOf, startScriptedServer } from "./support";
 
 let fake: FakeHeroku;
 isolateHerokuEnv();
@@ -27,14 +27,7 @@ beforeEach(() => {
 
 const client = () => new HerokuClient({ baseUrl: fake.url, retry: { maxAttempts: 1 } });
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error as Error,
-  );
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise);
 
 describe("requests", () => {
   test("every request carries version 3, the user agent and the token; bodies are JSON", async () => {

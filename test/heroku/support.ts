@@ -117,3 +117,13 @@ export async function warmUp(fake: { url: string; token: string }): Promise<void
     headers: { Accept: ACCEPT, Authorization: `Bearer ${fake.token}` },
   }).then((r) => r.text());
 }
+
+/** The error `promise` rejects with (a resolution fails the test). */
+export async function rejectionOf<E = Error>(promise: Promise<unknown>): Promise<E> {
+  return promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (error: unknown) => error as E,
+  );
+}
