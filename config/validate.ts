@@ -110,25 +110,37 @@ function deriveKind(
   return kind;
 }
 
-/** Keys that have no default but that a stack of this kind cannot do without. */
+/** Fields with no default that some kinds of stack cannot do without, and where they are needed. */
+export const REQUIRED_FIELDS: readonly { path: string; kinds: readonly StackKind[] }[] = [
+  { path: "app.name", kinds: ["production", "staging", "review"] },
+  { path: "pipeline.name", kinds: ["production"] },
+  { path: "github.owner", kinds: ["production"] },
+  { path: "github.repository", kinds: ["production"] },
+];
+
+const REQUIRED_EXAMPLES: Record<string, string> = {
+  "pipeline.name": "acme-web",
+  "github.owner": "acme",
+  "github.repository": "acme-web",
+};
+
 function requiredForKind(settings: SlipwaySettings, kind: StackKind): Problem[] {
-  const appExample = kind === "production" ? "acme-web" : `acme-web-${kind}`;
-  const required: [string, unknown, string][] = [["app.name", settings.app.name, appExample]];
-  if (kind === "production") {
-    required.push(
-      ["pipeline.name", settings.pipeline.name, "acme-web"],
-      ["github.owner", settings.github.owner, "acme"],
-      ["github.repository", settings.github.repository, "acme-web"],
-    );
-  }
-  return required
-    .filter(([, value]) => value === undefined)
-    .map(([path, , example]) => ({
-      key: `${NAMESPACE}:${path}`,
-      message:
-        `missing: a ${kind} stack needs it and it has no default. ` +
-        `Fix: pulumi config set --path '${NAMESPACE}:${path}' ${example}`,
-    }));
+  const valueAt = (path: string) =>
+    path
+      .split(".")
+      .reduce<unknown>((v, part) => (v as Record<string, unknown> | undefined)?.[part], settings);
+  return REQUIRED_FIELDS.filter((f) => f.kinds.includes(kind) && valueAt(f.path) === undefined).map(
+    ({ path }) => {
+      const example =
+        REQUIRED_EXAMPLES[path] ?? (kind === "production" ? "acme-web" : `acme-web-${kind}`);
+      return {
+        key: `${NAMESPACE}:${path}`,
+        message:
+          `missing: a ${kind} stack needs it and it has no default. ` +
+          `Fix: pulumi config set --path '${NAMESPACE}:${path}' ${example}`,
+      };
+    },
+  );
 }
 
 function describeIssue(
