@@ -67,12 +67,10 @@ export function configurationMarkdown(): string {
       );
       continue;
     }
-    const fieldDefaults = (inner.safeParse({}).success ? inner.parse({}) : {}) as Record<
-      string,
-      unknown
-    >;
+    const fieldDefaults: Record<string, unknown> = inner.parse({});
+    const shape: Record<string, z.ZodType> = inner.shape;
     lines.push("| Field | Allowed | Default |", "| --- | --- | --- |");
-    for (const [name, child] of Object.entries(inner.shape as Record<string, z.ZodType>)) {
+    for (const [name, child] of Object.entries(shape)) {
       const childMeta = metaOf(child);
       lines.push(
         `| \`${name}\` | ${cell(childMeta?.allowed ?? "")} | ${cell(defaultOf(`${key}.${name}`, fieldDefaults[name]))} |`,
