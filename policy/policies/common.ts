@@ -21,15 +21,19 @@ export function stackOf(urn: string): string {
 }
 
 /**
- * The kind of stack a resource lives in: its `slipway:environment` tag when it has one (AWS
- * resources carry it, so a stack with another name is still recognised), else its stack name.
+ * The kind of stack a resource lives in: its `slipway:environment` tag or, for slipway's
+ * components, their `kind` input (so a stack with another name is still recognised), else the
+ * stack's name.
  */
 export function kindOf(
-  resource: Pick<PolicyResource | ResourceValidationArgs, "urn" | "props">,
+  resource: Pick<PolicyResource | ResourceValidationArgs, "urn" | "props" | "type">,
 ): StackKind | undefined {
   const tags = resource.props["tags"] as Record<string, unknown> | undefined;
-  const tagged = tags?.["slipway:environment"];
-  if (tagged === "production" || tagged === "staging" || tagged === "review") return tagged;
+  // AWS resources carry a tag; slipway's components carry the kind among their inputs.
+  const declared: unknown =
+    tags?.["slipway:environment"] ??
+    (resource.type.startsWith("slipway:") ? (resource.props["kind"] as unknown) : undefined);
+  if (declared === "production" || declared === "staging" || declared === "review") return declared;
   const stack = stackOf(resource.urn);
   if (stack === "production" || stack === "staging") return stack;
   return /^review-/.test(stack) ? "review" : undefined;

@@ -7,6 +7,7 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { alertingPolicies } from "./alerting";
 import { databasePolicies } from "./database";
 import { githubPolicies } from "./github";
+import { herokuPolicies } from "./heroku";
 
 export const PACK_NAME = "slipway";
 
@@ -28,5 +29,5 @@ export const pack: {
   version: packVersion(),
   // Each policy states its own level; anything unstated only advises.
   enforcementLevel: "advisory",
-  policies: [...githubPolicies, ...databasePolicies, ...alertingPolicies],
+  policies: [...githubPolicies, ...databasePolicies, ...herokuPolicies, ...alertingPolicies],
 };
