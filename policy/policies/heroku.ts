@@ -101,7 +101,7 @@ export const productionPreboot: StackValidationPolicy = {
 export const secretConfigVars: ResourceValidationPolicy = {
   name: "secret-config-vars",
   description:
-    "Config vars whose names look secret (*_KEY, *_TOKEN, *_SECRET, *PASSWORD*, DATABASE_URL) are Pulumi secrets, never plain text in config or state.",
+    "Config vars whose names look secret (ending in _KEY, _TOKEN or _SECRET, containing PASSWORD, or DATABASE_URL) are Pulumi secrets, never plain text in config or state.",
   enforcementLevel: "mandatory",
   remediationSteps:
     "Move the value to slipway:secretConfigVars with `pulumi config set --secret --path 'slipway:secretConfigVars.<NAME>' <value>`.",
