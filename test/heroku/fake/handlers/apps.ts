@@ -113,6 +113,21 @@ const createApp: Handler = ({ state, body }) => {
   return created(app);
 };
 
+/** `POST /teams/apps`: an app the team owns (its owner is the team's own account). */
+const createTeamApp: Handler = (context) => {
+  const { state, body } = context;
+  const team = state.findTeam(body.team as string);
+  if (!team) throw invalid(`Couldn't find that team: ${String(body.team)}.`);
+  const made = createApp({ ...context, body: { ...body, team: undefined } }).body as App;
+  const record = state.app(made.id);
+  Object.assign(record.app, {
+    team: { id: team.id, name: team.name },
+    organization: { id: team.id, name: team.name },
+    owner: { email: `${team.name}@herokumanager.com`, id: team.id },
+  });
+  return created({ ...record.app, joined: false, locked: false });
+};
+
 const updateApp: Handler = (context) => {
   const { state, body } = context;
   const record = appOf(context);
@@ -224,6 +239,7 @@ const featureOf = (context: HandlerContext) => {
 
 export const appHandlers: Record<string, Handler> = {
   "POST /apps": createApp,
+  "POST /teams/apps": createTeamApp,
   "GET /apps": ({ state }) => ok([...state.apps.values()].map((r) => r.app)),
   "GET /apps/{app}": (context) => ok(appOf(context).app),
   "PATCH /apps/{app}": updateApp,

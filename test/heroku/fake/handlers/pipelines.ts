@@ -55,6 +55,21 @@ const deletePipeline: Handler = (context) => {
   return ok(record.pipeline);
 };
 
+/** `POST /pipeline-transfers`: a new owner (team or user) for a pipeline. */
+const transferPipeline: Handler = (context) => {
+  const { state, body } = context;
+  const record = state.findPipeline((body.pipeline as { id: string }).id);
+  if (!record) throw notFound("pipeline");
+  const previous = record.pipeline.owner ?? { id: state.account.id, type: "user" as const };
+  record.pipeline.owner = ownerOf(state, body.new_owner as Pipeline["owner"]);
+  record.pipeline.updated_at = state.timestamp();
+  return created({
+    pipeline: { id: record.pipeline.id },
+    previous_owner: previous,
+    new_owner: record.pipeline.owner,
+  });
+};
+
 function couplingOf(context: HandlerContext): PipelineCoupling {
   const coupling = context.state.couplings.get(context.params[0]!);
   if (!coupling) throw notFound("pipeline coupling");
@@ -141,6 +156,7 @@ export const pipelineHandlers: Record<string, Handler> = {
   "GET /pipelines/{pipeline}": (context) => ok(pipelineOf(context).pipeline),
   "PATCH /pipelines/{pipeline}": updatePipeline,
   "DELETE /pipelines/{pipeline}": deletePipeline,
+  "POST /pipeline-transfers": transferPipeline,
   "POST /pipeline-couplings": createCoupling,
   "GET /pipeline-couplings": ({ state }) => ok([...state.couplings.values()]),
   "GET /pipeline-couplings/{pipeline-coupling}": (context) => ok(couplingOf(context)),

@@ -1,0 +1,223 @@
+// What every slipway Heroku resource shares: a dynamic provider built from a small spec (check, a
+// local diff, create/read/update/delete over the Platform API client), and the base class that
+// registers `pulumi-nodejs:dynamic/heroku:<Type>` with the serialized provider in `__provider`.
+//
+// Everything a provider's functions reference is serialized into the resource's state, so this
+// module keeps them small and free of secrets: the token is read at call time (token.ts).
+import * as pulumi from "@pulumi/pulumi";
+import { configureApiKey, ConfigureRequestLike } from "./token";
+
+export type Props = Record<string, unknown>;
+
+/** The engine's dynamic resource types: `pulumi-nodejs:dynamic/heroku:<Type>`. */
+export const HEROKU_TYPE_PREFIX = "pulumi-nodejs:dynamic/heroku:";
+
+/** The input that carries the serialized provider; no diff ever looks at it. */
+export const PROVIDER_KEY = "__provider";
+
+/** What `__provider` holds under `slipway plan`, where no provider ever runs. */
+export const PLAN_PROVIDER_TEXT = "(not serialized: slipway plan runs no provider code)";
+
+/** How Pulumi marks an input whose value is not known yet (during a preview). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface CheckFailure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+/**
+ * How an input's change is applied: `true` replaces the resource; a function decides per change
+ * (an add-on's plan replaces it only when the service changes).
+ */
+export type ReplaceRule<I, O> = true | ((olds: O, news: I) => boolean);
+
+/** One Heroku resource type: what the generic provider calls. */
+export interface ResourceSpec<I extends Props, O extends I> {
+  /** The inputs the diff compares; anything else (outputs, `__provider`) never counts. */
+  readonly inputs: readonly (keyof I & string)[];
+  /** Inputs whose change replaces the resource; every other change updates it in place. */
+  readonly replaceOn: Partial<Record<keyof I & string, ReplaceRule<I, O>>>;
+  /** Per input, when the stored value already satisfies the wanted one (absent means equal). */
+  readonly satisfies?: Partial<
+    Record<keyof I & string, (stored: unknown, wanted: unknown) => boolean>
+  >;
+  /** The inputs with defaults filled in and normalized, and what is wrong with them. */
+  check(news: Props): { inputs: Props; failures: CheckFailure[] };
+  create(inputs: I): Promise<{ id: string; outs: O }>;
+  /** The resource as Heroku has it now, from exactly one GET; `undefined` when it is gone. */
+  read(id: string, olds: O): Promise<O | undefined>;
+  update(id: string, olds: O, news: I): Promise<O>;
+  /** Deletes the resource; answers of 404 (already gone) count as done. */
+  delete(id: string, olds: O): Promise<void>;
+}
+
+/** Turns a spec into the object Pulumi's dynamic provider host drives. */
+export function defineProvider<I extends Props, O extends I>(
+  spec: ResourceSpec<I, O>,
+): pulumi.dynamic.ResourceProvider {
+  return {
+    configure(req: ConfigureRequestLike): Promise<void> {
+      configureApiKey(req);
+      return Promise.resolve();
+    },
+    check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+      const { inputs, failures } = spec.check(withoutProvider(news));
+      return Promise.resolve({ inputs, failures });
+    },
+    diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+      return Promise.resolve(diffInputs(spec, olds as O, news as I));
+    },
+    async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+      const { id, outs } = await spec.create(withoutProvider(inputs) as I);
+      return { id, outs: compact(outs) };
+    },
+    async read(id: string, props?: Props): Promise<pulumi.dynamic.ReadResult> {
+      const live = await spec.read(id, withoutProvider(props ?? {}) as O);
+      // No id tells the engine the resource is gone.
+      return live === undefined ? {} : { id, props: compact(live) };
+    },
+    async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+      const outs = await spec.update(id, withoutProvider(olds) as O, withoutProvider(news) as I);
+      return { outs: compact(outs) };
+    },
+    async delete(id: string, props: Props): Promise<void> {
+      await spec.delete(id, withoutProvider(props) as O);
+    },
+  };
+}
+
+/**
+ * The local diff: no API call. Compares each input of the spec with the stored outputs (which
+ * carry the inputs forward and, after a refresh, what Heroku had). Every resource answers
+ * `deleteBeforeReplace`: each is unique in its scope (app and pipeline names, one coupling per
+ * app, one config var per name), so a replacement created first would collide with the old one.
+ */
+export function diffInputs<I extends Props, O extends I>(
+  spec: Pick<ResourceSpec<I, O>, "inputs" | "replaceOn" | "satisfies">,
+  olds: O,
+  news: I,
+): pulumi.dynamic.DiffResult {
+  const changed = spec.inputs.filter((key) => {
+    const satisfies = spec.satisfies?.[key];
+    if (satisfies && !containsUnknown(news[key])) return !satisfies(olds[key], news[key]);
+    return !sameValue(olds[key], news[key]);
+  });
+  const replaces = changed.filter((key) => {
+    const rule = spec.replaceOn[key];
+    return rule === true || (rule !== undefined && rule(olds, news));
+  });
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
+}
+
+/** Equal as JSON with sorted keys, where `null`, `undefined` and a missing key are the same. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b));
+}
+
+function normalize(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map(normalize);
+  if (typeof value !== "object") return value;
+  const record = value as Props;
+  return Object.fromEntries(
+    Object.keys(record)
+      .filter((key) => record[key] !== null && record[key] !== undefined)
+      .sort()
+      .map((key) => [key, normalize(record[key])]),
+  );
+}
+
+/** Whether `value` is, or holds, a value Pulumi does not know yet. */
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN_VALUE) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === "object")
+    return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** Drops keys whose value is `undefined`: the engine's wire format has no place for them. */
+export function compact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(compact) as T;
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, compact(v)]),
+  ) as T;
+}
+
+function withoutProvider(props: Props): Props {
+  const rest = { ...props };
+  delete rest[PROVIDER_KEY];
+  return rest;
+}
+
+/**
+ * After an uncertain create, a resource found under the wanted name is adopted only when Heroku
+ * made it this recently (and it matches): an older one is someone else's, or an earlier one's.
+ */
+export const ADOPT_WINDOW_MS = 10 * 60_000;
+
+/** Whether Heroku says `resource` was created at or after `sinceMs`. */
+export function createdSince(resource: { created_at: string }, sinceMs: number): boolean {
+  return Date.parse(resource.created_at) >= sinceMs;
+}
+
+/** Whether `text` is a UUID: Heroku's ids, as opposed to names. */
+export function isUuid(text: unknown): text is string {
+  return (
+    typeof text === "string" &&
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)
+  );
+}
+
+/**
+ * Base class of the Heroku resources: registers `pulumi-nodejs:dynamic/heroku:<type>` with the
+ * serialized provider, exactly as `pulumi.dynamic.Resource` does, so the engine runs it in its
+ * dynamic provider host. It extends `CustomResource` itself for one reason: under `slipway plan`
+ * (the mock runtime in preview) nothing runs a provider, and serializing one costs about 0.2 s
+ * for the first and 0.1 s for each further type, which would double the plan's time.
+ */
+export abstract class HerokuResource extends pulumi.CustomResource {
+  protected constructor(
+    type: string,
+    provider: pulumi.dynamic.ResourceProvider,
+    name: string,
+    props: pulumi.Inputs,
+    opts: pulumi.CustomResourceOptions = {},
+  ) {
+    super(
+      `${HEROKU_TYPE_PREFIX}${type}`,
+      name,
+      { ...props, [PROVIDER_KEY]: serializedProvider(provider) },
+      // Shown in plans and previews too: every Heroku resource is unique in its scope.
+      { deleteBeforeReplace: true, ...opts },
+    );
+  }
+}
+
+const serialized = new WeakMap<object, pulumi.Output<string>>();
+
+/**
+ * The provider as the engine stores it: once per provider object and process (as Pulumi caches
+ * dynamic providers). Serialization refuses captured secrets, so a token can never end up here.
+ */
+export function serializedProvider(provider: object): pulumi.Input<string> {
+  if (isPlanRun()) return PLAN_PROVIDER_TEXT;
+  let text = serialized.get(provider);
+  if (text === undefined) {
+    const done = pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
+    text = pulumi.output(done.then((result) => result.text));
+    serialized.set(provider, text);
+  }
+  return text;
+}
+
+/** `slipway plan` and component tests: the mock runtime, in preview. */
+function isPlanRun(): boolean {
+  if (!pulumi.runtime.isDryRun()) return false;
+  const monitor = pulumi.runtime.getMonitor() as { mocks?: unknown } | undefined;
+  return monitor?.mocks !== undefined;
+}
