@@ -94,6 +94,15 @@ export async function createApp(fake: FakeHeroku, name: string): Promise<string>
   return app.id;
 }
 
+/** Makes a pipeline the user owns in the fake and forgets the request; answers its id. */
+export async function createPipeline(fake: FakeHeroku, name: string): Promise<string> {
+  const owner = { id: fake.state.account.id, type: "user" };
+  const client = new HerokuClient({ baseUrl: fake.url });
+  const pipeline = await client.post<{ id: string }>("/pipelines", { name, owner });
+  fake.clearRequests();
+  return pipeline.id;
+}
+
 /** The bodies the fake received, as `METHOD path body`. */
 export function sent(fake: FakeHeroku): string[] {
   return fake.requests.map((r) => `${r.method} ${r.path}${r.rawBody ? ` ${r.rawBody}` : ""}`);

@@ -1,0 +1,154 @@
+// The plumbing every Heroku provider shares: equality for the local diff, values unknown in a
+// preview, the input checker, and the provider's answer for a resource that is gone.
+import { InputChecker } from "../../components/heroku/check";
+import {
+  compact,
+  containsUnknown,
+  defineProvider,
+  diffInputs,
+  isUuid,
+  sameValue,
+  UNKNOWN_VALUE,
+} from "../../components/heroku/provider";
+
+test.each([
+  [{ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 }, true],
+  [{ a: 1, b: undefined }, { a: 1 }, true],
+  [{ a: null }, {}, true],
+  [undefined, null, true],
+  [[1, 2], [2, 1], false],
+  [{ a: { x: "1" } }, { a: { x: "2" } }, false],
+  ["a", "a", true],
+])("sameValue(%j, %j) is %s", (a, b, expected) => {
+  expect(sameValue(a, b)).toBe(expected);
+});
+
+test.each([
+  [UNKNOWN_VALUE, true],
+  [[1, UNKNOWN_VALUE], true],
+  [{ a: { b: UNKNOWN_VALUE } }, true],
+  [{ a: "known" }, false],
+  [null, false],
+])("containsUnknown(%j) is %s", (value, expected) => {
+  expect(containsUnknown(value)).toBe(expected);
+});
+
+test("compact drops undefined, deeply", () => {
+  expect(compact({ a: undefined, b: [{ c: undefined, d: 1 }], e: null })).toEqual({
+    b: [{ d: 1 }],
+    e: null,
+  });
+});
+
+test("isUuid", () => {
+  expect(isUuid("01234567-89ab-4cde-8f01-000000000001")).toBe(true);
+  expect(isUuid("acme-web")).toBe(false);
+  expect(isUuid(7)).toBe(false);
+});
+
+describe("diffInputs", () => {
+  const spec = {
+    inputs: ["name", "region", "plan"],
+    replaceOn: {
+      region: true as const,
+      plan: (olds: { plan: string }, news: { plan: string }) => olds.plan[0] !== news.plan[0],
+    },
+    satisfies: {
+      plan: (stored: unknown, wanted: unknown) => String(stored).startsWith(String(wanted)),
+    },
+  };
+  const olds = { name: "a", region: "us", plan: "x:1", appId: "id", __provider: "old" };
+
+  test.each([
+    [
+      "nothing but outputs and the provider",
+      { name: "a", region: "us", plan: "x:1", __provider: "new" },
+      false,
+      [],
+    ],
+    ["a plan the stored one satisfies", { name: "a", region: "us", plan: "x" }, false, []],
+    ["a name", { name: "b", region: "us", plan: "x:1" }, true, []],
+    ["a region", { name: "a", region: "eu", plan: "x:1" }, true, ["region"]],
+    ["a plan by the rule", { name: "a", region: "us", plan: "y:1" }, true, ["plan"]],
+    [
+      "an unknown region (preview)",
+      { name: "a", region: UNKNOWN_VALUE, plan: "x:1" },
+      true,
+      ["region"],
+    ],
+    ["an unknown plan (preview)", { name: "a", region: "us", plan: UNKNOWN_VALUE }, true, ["plan"]],
+  ])("%s", (_what, news, changes, replaces) => {
+    expect(diffInputs(spec as never, olds as never, news as never)).toEqual({
+      changes,
+      replaces,
+      deleteBeforeReplace: true,
+    });
+  });
+});
+
+describe("InputChecker", () => {
+  test.each([
+    [
+      "integer",
+      (c: InputChecker) => c.integer("n", 1, 30, 5),
+      { n: 31 },
+      "got 31; allowed: a whole number from 1 to 30",
+    ],
+    [
+      "integer",
+      (c: InputChecker) => c.integer("n", 1, 30, 5),
+      { n: 1.5 },
+      "got 1.5; allowed: a whole number from 1 to 30",
+    ],
+    [
+      "list",
+      (c: InputChecker) => c.list("l", /^a/, "a-words", { nonEmpty: true }),
+      { l: [] },
+      "got []; allowed: a-words",
+    ],
+    [
+      "list",
+      (c: InputChecker) => c.list("l", /^a/, "a-words"),
+      { l: ["b"] },
+      'got ["b"]; allowed: a-words',
+    ],
+    [
+      "map",
+      (c: InputChecker) => c.map("m", /^\w+$/, "a map", () => true),
+      { m: [] },
+      "got []; allowed: a map",
+    ],
+    [
+      "secret map",
+      (c: InputChecker) => c.map("m", /^\w+$/, "a map", () => true, { secret: true }),
+      { m: "s3cret" },
+      'got "[secret]"; allowed: a map',
+    ],
+  ])("%s: %j", (_kind, run, news, reason) => {
+    const checker = new InputChecker(news);
+    run(checker);
+    expect(checker.result().failures).toEqual([{ property: Object.keys(news)[0], reason }]);
+  });
+
+  test("defaults, optional fields and sorted lists", () => {
+    const checker = new InputChecker({ l: ["b", "a", "b"] })
+      .integer("n", 1, 30, 5)
+      .string("o", /x/, "x", null)
+      .list("l", /^[ab]$/, "a or b", { sorted: true });
+    expect(checker.result()).toEqual({ inputs: { n: 5, l: ["a", "b"] }, failures: [] });
+  });
+});
+
+test("a provider answers a gone resource with no id, as the engine expects", async () => {
+  const provider = defineProvider({
+    inputs: [],
+    replaceOn: {},
+    check: () => ({ inputs: {}, failures: [] }),
+    create: () => Promise.resolve({ id: "x", outs: {} }),
+    read: () => Promise.resolve(undefined),
+    update: () => Promise.resolve({}),
+    delete: () => Promise.resolve(),
+  });
+  expect(await provider.read!("x", { __provider: "text" })).toEqual({});
+  expect(await provider.read!("x")).toEqual({});
+});
