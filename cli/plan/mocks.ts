@@ -211,9 +211,56 @@ function mockHeroku(kind: string, name: string, inputs: State): { id: string; st
         },
       };
     }
+    case "ConfigVars":
+    case "Formation":
+      // Both are named by their app, as the providers do.
+      return { id: text(inputs["app"], id), state: inputs };
+    case "Addon": {
+      const plan = text(inputs["plan"], "addon");
+      const service = plan.split(":")[0] ?? plan;
+      const made = `${service.replace(/^heroku-/, "")}-${parseInt(stableHex(5, name), 16) % 100000}`;
+      return {
+        id,
+        state: {
+          ...inputs,
+          addonId: id,
+          name: text(inputs["name"], made),
+          configVarNames: ADDON_CONFIG_VARS[service] ?? [],
+        },
+      };
+    }
+    case "Pipeline": {
+      const team = typeof inputs["team"] === "string" ? inputs["team"] : undefined;
+      return {
+        id,
+        state: {
+          ...inputs,
+          pipelineId: id,
+          ownerId: stableUuid("heroku", "owner", team ?? "user"),
+          ownerType: team === undefined ? "user" : "team",
+        },
+      };
+    }
+    case "ReviewAppConfig":
+      return { id: text(inputs["pipeline"], id), state: inputs };
+    case "AppWebhook":
+      return { id, state: { ...inputs, secret: stableHex(64, "webhook-secret", name) } };
+    case "LogDrain":
+      return { id, state: { ...inputs, token: `d.${stableUuid("heroku", "drain-token", name)}` } };
     default:
       return { id, state: inputs };
   }
+}
+
+/** The config vars Heroku add-ons set on their app, per service. */
+const ADDON_CONFIG_VARS: Readonly<Record<string, string[]>> = {
+  "heroku-postgresql": ["DATABASE_URL"],
+  "heroku-redis": ["REDIS_URL"],
+  papertrail: ["PAPERTRAIL_API_TOKEN"],
+};
+
+function text(value: unknown, fallback: string): string {
+  return typeof value === "string" ? value : fallback;
 }
 
 export function mockCall(
