@@ -4,13 +4,18 @@
 // app into that pipeline, whose id reaches them through a StackReference to production.
 import * as pulumi from "@pulumi/pulumi";
 import { ReviewAppsSettings } from "../config/schema";
-import { Pipeline, PIPELINE_STAGES, PipelineCoupling } from "./heroku/pipeline";
-import { GITHUB_CONNECTED_KEY, ReviewAppConfig } from "./heroku/review-app-config";
+import {
+  GITHUB_CONNECTED_KEY,
+  Pipeline,
+  PipelineCoupling,
+  PipelineStage,
+  ReviewAppConfig,
+} from "./heroku/resources";
 import { HerokuApp } from "./heroku-app";
 
 export const DELIVERY_PIPELINE_TYPE = "slipway:heroku:DeliveryPipeline";
 
-export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+export type { PipelineStage } from "./heroku/resources";
 
 /** The pipeline to create (production), or the id of the one production created. */
 export type PipelineRef =

@@ -5,12 +5,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppSettings, WebhookSettings } from "../config/schema";
 import type { StackKind } from "../config/validate";
 import { SlipwayError } from "../errors";
-import { Addon } from "./heroku/addon";
-import { App } from "./heroku/app";
-import { AppFeature } from "./heroku/app-feature";
-import { ConfigVars } from "./heroku/config-vars";
-import { Formation } from "./heroku/formation";
-import { AppWebhook, LogDrain } from "./heroku/hooks";
+import {
+  Addon,
+  App,
+  AppFeature,
+  AppWebhook,
+  ConfigVars,
+  Formation,
+  LogDrain,
+} from "./heroku/resources";
 
 export const HEROKU_APP_TYPE = "slipway:heroku:HerokuApp";
 

@@ -8,11 +8,11 @@
 // another service, another `app` or other provisioning `config` replace the add-on, deleting it
 // first: add-on names are global, and the new add-on must take over the config var (DATABASE_URL)
 // the old one holds, which Heroku gives only to the first attachment.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { ADDON_PLAN, CONFIG_VAR_NAME } from "../../config/limits";
 import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
 import { InputChecker } from "./check";
-import { defineProvider, HerokuResource, Props } from "./provider";
+import { defineProvider, Props } from "./provider";
 
 export interface AddonInputs extends Props {
   /** The app's id (or name). */
@@ -168,28 +168,3 @@ export function createAddonProvider(
 }
 
 export const addonProvider = createAddonProvider();
-
-export interface AddonArgs {
-  app: pulumi.Input<string>;
-  plan: pulumi.Input<string>;
-  name?: pulumi.Input<string>;
-  config?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-}
-
-/** An add-on on one app (`pulumi-nodejs:dynamic/heroku:Addon`). */
-export class Addon extends HerokuResource {
-  declare readonly addonId: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly plan: pulumi.Output<string>;
-  declare readonly configVarNames: pulumi.Output<string[]>;
-
-  constructor(name: string, args: AddonArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      "Addon",
-      addonProvider,
-      name,
-      { ...args, addonId: undefined, name: args.name, configVarNames: undefined },
-      opts,
-    );
-  }
-}

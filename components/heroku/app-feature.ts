@@ -3,12 +3,12 @@
 // off (the default), which is what removing `preboot` from the config means.
 // Changes: `enabled` changes in place; a new `app` or `feature` replaces the resource, switching
 // the old one off first, so naming the same app another way cannot end with the feature off.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { APP_FEATURE } from "../../config/limits";
 import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
 import { isNotFound } from "./errors";
 import { InputChecker } from "./check";
-import { defineProvider, HerokuResource, Props } from "./provider";
+import { defineProvider, Props } from "./provider";
 
 export interface AppFeatureInputs extends Props {
   /** The app's id (or name). */
@@ -73,18 +73,3 @@ export function createAppFeatureProvider(
 }
 
 export const appFeatureProvider = createAppFeatureProvider();
-
-export interface AppFeatureArgs {
-  app: pulumi.Input<string>;
-  feature: pulumi.Input<string>;
-  enabled: pulumi.Input<boolean>;
-}
-
-/** One feature switch of one app (`pulumi-nodejs:dynamic/heroku:AppFeature`). */
-export class AppFeature extends HerokuResource {
-  declare readonly enabled: pulumi.Output<boolean>;
-
-  constructor(name: string, args: AppFeatureArgs, opts?: pulumi.CustomResourceOptions) {
-    super("AppFeature", appFeatureProvider, name, { ...args }, opts);
-  }
-}

@@ -6,11 +6,11 @@
 // `buildpacks`, `maintenance` and `acm` change in place.
 // Refresh is one GET of the app: buildpacks are not part of that answer, so a buildpack changed by
 // hand is not seen (slipway sets them again whenever `buildpacks` changes).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { HEROKU_APP_NAME, HEROKU_REGIONS, HEROKU_STACKS } from "../../config/limits";
 import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
 import { InputChecker } from "./check";
-import { ADOPT_WINDOW_MS, createdSince, defineProvider, HerokuResource, Props } from "./provider";
+import { ADOPT_WINDOW_MS, createdSince, defineProvider, Props } from "./provider";
 
 export interface AppInputs extends Props {
   name: string;
@@ -154,31 +154,3 @@ export function createAppProvider(
 
 /** The provider every App resource uses: one per process, serialized once. */
 export const appProvider = createAppProvider();
-
-export interface AppArgs {
-  name: pulumi.Input<string>;
-  region: pulumi.Input<string>;
-  stack: pulumi.Input<string>;
-  buildpacks: pulumi.Input<pulumi.Input<string>[]>;
-  maintenance: pulumi.Input<boolean>;
-  acm: pulumi.Input<boolean>;
-  team?: pulumi.Input<string>;
-}
-
-/** A Heroku app (`pulumi-nodejs:dynamic/heroku:App`). */
-export class App extends HerokuResource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly appId: pulumi.Output<string>;
-  declare readonly webUrl: pulumi.Output<string>;
-  declare readonly gitUrl: pulumi.Output<string>;
-
-  constructor(name: string, args: AppArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      "App",
-      appProvider,
-      name,
-      { ...args, appId: undefined, webUrl: undefined, gitUrl: undefined },
-      opts,
-    );
-  }
-}

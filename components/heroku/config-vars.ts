@@ -7,12 +7,12 @@
 // keeps them encrypted; refresh reads them back only to see drift.
 // Changes: a new `app` replaces the resource (the keys move to that app; deleted first, so a
 // switch between two ways of naming the same app cannot delete what was just set).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { CONFIG_VAR_NAME } from "../../config/limits";
 import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
 import { isNotFound } from "./errors";
 import { InputChecker } from "./check";
-import { defineProvider, HerokuResource, Props } from "./provider";
+import { defineProvider, Props } from "./provider";
 
 export interface ConfigVarsInputs extends Props {
   /** The app's id (or name). */
@@ -120,33 +120,3 @@ export function createConfigVarsProvider(
 }
 
 export const configVarsProvider = createConfigVarsProvider();
-
-export interface ConfigVarsArgs {
-  app: pulumi.Input<string>;
-  vars: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Values are stored as secrets whether or not they arrive as secrets. */
-  secretVars: Record<string, pulumi.Input<string>>;
-}
-
-/** Config vars slipway manages on one app (`pulumi-nodejs:dynamic/heroku:ConfigVars`). */
-export class ConfigVars extends HerokuResource {
-  declare readonly app: pulumi.Output<string>;
-  declare readonly vars: pulumi.Output<Record<string, string>>;
-  declare readonly secretVars: pulumi.Output<Record<string, string>>;
-
-  constructor(name: string, args: ConfigVarsArgs, opts: pulumi.CustomResourceOptions = {}) {
-    const secretVars = Object.fromEntries(
-      Object.entries(args.secretVars).map(([key, value]) => [key, pulumi.secret(value)]),
-    );
-    super(
-      "ConfigVars",
-      configVarsProvider,
-      name,
-      { app: args.app, vars: args.vars, secretVars },
-      {
-        ...opts,
-        additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "secretVars"],
-      },
-    );
-  }
-}

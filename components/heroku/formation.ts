@@ -9,12 +9,12 @@
 // the first `pulumi up` runs before the first deploy. It stays out of the outputs, so the next
 // `pulumi up` after a deploy scales it.
 // Changes: a new `app` replaces the resource; everything else changes in place.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { DYNO_SIZE_NAMES, PROCESS_TYPE } from "../../config/limits";
 import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
 import { isNotFound } from "./errors";
 import { InputChecker } from "./check";
-import { defineProvider, HerokuResource, Props, sameValue } from "./provider";
+import { defineProvider, Props, sameValue } from "./provider";
 
 export interface ProcessFormation {
   quantity: number;
@@ -145,18 +145,3 @@ export function createFormationProvider(
 }
 
 export const formationProvider = createFormationProvider();
-
-export interface FormationArgs {
-  app: pulumi.Input<string>;
-  formation: pulumi.Input<Record<string, pulumi.Input<ProcessFormation>>>;
-}
-
-/** The dyno formation slipway manages on one app (`pulumi-nodejs:dynamic/heroku:Formation`). */
-export class Formation extends HerokuResource {
-  declare readonly app: pulumi.Output<string>;
-  declare readonly formation: pulumi.Output<Record<string, ProcessFormation>>;
-
-  constructor(name: string, args: FormationArgs, opts?: pulumi.CustomResourceOptions) {
-    super("Formation", formationProvider, name, { ...args }, opts);
-  }
-}

@@ -7,11 +7,11 @@
 // LogDrain: a new `url` (or `app`) replaces the drain, deleting it first (a URL is unique per
 // app); Heroku's `token` (which identifies the drain in its log lines) is an output.
 import { randomBytes } from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { WEBHOOK_EVENTS } from "../../config/limits";
 import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
 import { InputChecker } from "./check";
-import { defineProvider, HerokuResource, Props } from "./provider";
+import { defineProvider, Props } from "./provider";
 
 /** The create answer's header that holds the secret Heroku generated. */
 export const WEBHOOK_SECRET_HEADER = "Heroku-Webhook-Secret";
@@ -105,31 +105,6 @@ export function createAppWebhookProvider(
 
 export const appWebhookProvider = createAppWebhookProvider();
 
-export interface AppWebhookArgs {
-  app: pulumi.Input<string>;
-  url: pulumi.Input<string>;
-  include: pulumi.Input<pulumi.Input<string>[]>;
-  level: pulumi.Input<"notify" | "sync">;
-}
-
-/** A webhook of one app (`pulumi-nodejs:dynamic/heroku:AppWebhook`). */
-export class AppWebhook extends HerokuResource {
-  declare readonly secret: pulumi.Output<string>;
-
-  constructor(name: string, args: AppWebhookArgs, opts: pulumi.CustomResourceOptions = {}) {
-    super(
-      "AppWebhook",
-      appWebhookProvider,
-      name,
-      { ...args, secret: undefined },
-      {
-        ...opts,
-        additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "secret"],
-      },
-    );
-  }
-}
-
 export interface LogDrainInputs extends Props {
   /** The app's id (or name). */
   app: string;
@@ -192,17 +167,3 @@ export function createLogDrainProvider(
 }
 
 export const logDrainProvider = createLogDrainProvider();
-
-export interface LogDrainArgs {
-  app: pulumi.Input<string>;
-  url: pulumi.Input<string>;
-}
-
-/** A log drain of one app (`pulumi-nodejs:dynamic/heroku:LogDrain`). */
-export class LogDrain extends HerokuResource {
-  declare readonly token: pulumi.Output<string>;
-
-  constructor(name: string, args: LogDrainArgs, opts?: pulumi.CustomResourceOptions) {
-    super("LogDrain", logDrainProvider, name, { ...args, token: undefined }, opts);
-  }
-}

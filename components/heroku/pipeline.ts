@@ -6,17 +6,10 @@
 // adopted only when it has the wanted owner and was made within the last minutes.
 // PipelineCoupling: an app in one stage of a pipeline. A new `stage` moves it in place; another
 // `app` or `pipeline` replaces the coupling, deleting it first (an app belongs to one pipeline).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
 import { InputChecker } from "./check";
-import {
-  ADOPT_WINDOW_MS,
-  createdSince,
-  defineProvider,
-  HerokuResource,
-  isUuid,
-  Props,
-} from "./provider";
+import { ADOPT_WINDOW_MS, createdSince, defineProvider, isUuid, Props } from "./provider";
 
 export const PIPELINE_STAGES = ["review", "development", "staging", "production"] as const;
 
@@ -132,22 +125,6 @@ export function createPipelineProvider(
 
 export const pipelineProvider = createPipelineProvider();
 
-export interface PipelineArgs {
-  name: pulumi.Input<string>;
-  team?: pulumi.Input<string>;
-}
-
-/** A Heroku pipeline (`pulumi-nodejs:dynamic/heroku:Pipeline`). */
-export class Pipeline extends HerokuResource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly pipelineId: pulumi.Output<string>;
-
-  constructor(name: string, args: PipelineArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { pipelineId: undefined, ownerId: undefined, ownerType: undefined };
-    super("Pipeline", pipelineProvider, name, { ...args, ...outputs }, opts);
-  }
-}
-
 export interface PipelineCouplingInputs extends Props {
   /** The app's id (or name). */
   app: string;
@@ -223,18 +200,3 @@ export function createPipelineCouplingProvider(
 }
 
 export const pipelineCouplingProvider = createPipelineCouplingProvider();
-
-export interface PipelineCouplingArgs {
-  app: pulumi.Input<string>;
-  pipeline: pulumi.Input<string>;
-  stage: pulumi.Input<PipelineCouplingInputs["stage"]>;
-}
-
-/** An app in one stage of a pipeline (`pulumi-nodejs:dynamic/heroku:PipelineCoupling`). */
-export class PipelineCoupling extends HerokuResource {
-  declare readonly stage: pulumi.Output<string>;
-
-  constructor(name: string, args: PipelineCouplingArgs, opts?: pulumi.CustomResourceOptions) {
-    super("PipelineCoupling", pipelineCouplingProvider, name, { ...args }, opts);
-  }
-}

@@ -1,22 +1,16 @@
-// What every slipway Heroku resource shares: a dynamic provider built from a small spec (check, a
-// local diff, create/read/update/delete over the Platform API client), and the base class that
-// registers `pulumi-nodejs:dynamic/heroku:<Type>` with the serialized provider in `__provider`.
+// What every slipway Heroku provider shares: a dynamic provider built from a small spec (check, a
+// local diff, create/read/update/delete over the Platform API client). The resources that carry
+// these providers are in resources.ts.
 //
 // Everything a provider's functions reference is serialized into the resource's state, so this
 // module keeps them small and free of secrets: the token is read at call time (token.ts).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { configureApiKey, ConfigureRequestLike } from "./token";
 
 export type Props = Record<string, unknown>;
 
-/** The engine's dynamic resource types: `pulumi-nodejs:dynamic/heroku:<Type>`. */
-export const HEROKU_TYPE_PREFIX = "pulumi-nodejs:dynamic/heroku:";
-
 /** The input that carries the serialized provider; no diff ever looks at it. */
 export const PROVIDER_KEY = "__provider";
-
-/** What `__provider` holds under `slipway plan`, where no provider ever runs. */
-export const PLAN_PROVIDER_TEXT = "(not serialized: slipway plan runs no provider code)";
 
 /** How Pulumi marks an input whose value is not known yet (during a preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -171,53 +165,4 @@ export function isUuid(text: unknown): text is string {
     typeof text === "string" &&
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)
   );
-}
-
-/**
- * Base class of the Heroku resources: registers `pulumi-nodejs:dynamic/heroku:<type>` with the
- * serialized provider, exactly as `pulumi.dynamic.Resource` does, so the engine runs it in its
- * dynamic provider host. It extends `CustomResource` itself for one reason: under `slipway plan`
- * (the mock runtime in preview) nothing runs a provider, and serializing one costs about 0.2 s
- * for the first and 0.1 s for each further type, which would double the plan's time.
- */
-export abstract class HerokuResource extends pulumi.CustomResource {
-  protected constructor(
-    type: string,
-    provider: pulumi.dynamic.ResourceProvider,
-    name: string,
-    props: pulumi.Inputs,
-    opts: pulumi.CustomResourceOptions = {},
-  ) {
-    super(
-      `${HEROKU_TYPE_PREFIX}${type}`,
-      name,
-      { ...props, [PROVIDER_KEY]: serializedProvider(provider) },
-      // Shown in plans and previews too: every Heroku resource is unique in its scope.
-      { deleteBeforeReplace: true, ...opts },
-    );
-  }
-}
-
-const serialized = new WeakMap<object, pulumi.Output<string>>();
-
-/**
- * The provider as the engine stores it: once per provider object and process (as Pulumi caches
- * dynamic providers). Serialization refuses captured secrets, so a token can never end up here.
- */
-export function serializedProvider(provider: object): pulumi.Input<string> {
-  if (isPlanRun()) return PLAN_PROVIDER_TEXT;
-  let text = serialized.get(provider);
-  if (text === undefined) {
-    const done = pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
-    text = pulumi.output(done.then((result) => result.text));
-    serialized.set(provider, text);
-  }
-  return text;
-}
-
-/** `slipway plan` and component tests: the mock runtime, in preview. */
-function isPlanRun(): boolean {
-  if (!pulumi.runtime.isDryRun()) return false;
-  const monitor = pulumi.runtime.getMonitor() as { mocks?: unknown } | undefined;
-  return monitor?.mocks !== undefined;
 }

@@ -5,15 +5,13 @@
 // how (see `notConnectedError`).
 // Changes: the flags and `staleDays` change in place (PATCH); another `pipeline` or `repo`
 // replaces the config, disabling the old one first (a pipeline has one).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { SlipwayError } from "../../errors";
 import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
 import { isNotFound, keepMessage } from "./errors";
 import { InputChecker } from "./check";
-import { defineProvider, HerokuResource, Props } from "./provider";
-
-/** The config key that says the pipeline is connected to GitHub. */
-export const GITHUB_CONNECTED_KEY = "slipway:reviewApps.githubConnected";
+import { defineProvider, Props } from "./provider";
+import { GITHUB_CONNECTED_KEY } from "./resources";
 
 export interface ReviewAppConfigInputs extends Props {
   /** The pipeline's id. */
@@ -164,20 +162,3 @@ function fromHeroku(
 }
 
 export const reviewAppConfigProvider = createReviewAppConfigProvider();
-
-export interface ReviewAppConfigArgs {
-  pipeline: pulumi.Input<string>;
-  repo: pulumi.Input<string>;
-  automaticReviewApps: pulumi.Input<boolean>;
-  destroyStaleApps: pulumi.Input<boolean>;
-  staleDays: pulumi.Input<number>;
-  waitForCi: pulumi.Input<boolean>;
-  baseName?: pulumi.Input<string>;
-}
-
-/** Review apps of a GitHub-connected pipeline (`pulumi-nodejs:dynamic/heroku:ReviewAppConfig`). */
-export class ReviewAppConfig extends HerokuResource {
-  constructor(name: string, args: ReviewAppConfigArgs, opts?: pulumi.CustomResourceOptions) {
-    super("ReviewAppConfig", reviewAppConfigProvider, name, { ...args }, opts);
-  }
-}

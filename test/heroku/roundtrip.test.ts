@@ -6,15 +6,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { createRequire } from "node:module";
 import { CapturedStack, runUnderMocks } from "../../cli/plan/capture";
 import { createMocks } from "../../cli/plan/mocks";
-import { Addon } from "../../components/heroku/addon";
-import { App } from "../../components/heroku/app";
-import { AppFeature } from "../../components/heroku/app-feature";
-import { ConfigVars } from "../../components/heroku/config-vars";
-import { Formation } from "../../components/heroku/formation";
-import { AppWebhook, LogDrain } from "../../components/heroku/hooks";
-import { Pipeline, PipelineCoupling } from "../../components/heroku/pipeline";
-import { PLAN_PROVIDER_TEXT } from "../../components/heroku/provider";
-import { ReviewAppConfig } from "../../components/heroku/review-app-config";
+import {
+  Addon,
+  App,
+  AppFeature,
+  AppWebhook,
+  ConfigVars,
+  Formation,
+  LogDrain,
+  Pipeline,
+  PipelineCoupling,
+  PLAN_PROVIDER_TEXT,
+  ReviewAppConfig,
+} from "../../components/heroku/resources";
 import { createApp, createPipeline, Props, useFake } from "./providers";
 
 /** The loader Pulumi's dynamic provider host uses (it has no type declarations). */
@@ -90,7 +94,9 @@ beforeAll(async () => {
   delete realEnv.HEROKU_API_KEY;
 }, 60_000);
 
-afterAll(() => {
+afterAll(async () => {
+  // The token `configure` kept lives on Node's own globalThis: leave none for the next file.
+  await engineLoad(texts.App!, "");
   for (const [name, value] of [
     ["HEROKU_API_KEY", saved.key],
     ["HEROKU_API_URL", saved.url],

@@ -1,0 +1,275 @@
+// The Heroku resources slipway declares, each `pulumi-nodejs:dynamic/heroku:<Type>` carrying its
+// serialized provider in `__provider`, exactly as `pulumi.dynamic.Resource` registers them, so the
+// engine runs them in its dynamic provider host. What each manages and which changes replace it
+// is said in its provider's module (app.ts, config-vars.ts, ...).
+//
+// The base extends `CustomResource` rather than `pulumi.dynamic.Resource`, and providers are
+// loaded on first use, for one reason: under `slipway plan` (the mock runtime, in preview) no
+// provider ever runs, and loading and serializing them would cost more than the rest of the plan
+// (about 0.2 s for the first serialization, 0.1 s for each further type, 0.4 s of loading).
+import * as pulumi from "@pulumi/pulumi";
+import type { PIPELINE_STAGES } from "./pipeline";
+
+/** The engine's dynamic resource types: `pulumi-nodejs:dynamic/heroku:<Type>`. */
+export const HEROKU_TYPE_PREFIX = "pulumi-nodejs:dynamic/heroku:";
+
+/** What `__provider` holds under `slipway plan`, where no provider ever runs. */
+export const PLAN_PROVIDER_TEXT = "(not serialized: slipway plan runs no provider code)";
+
+/** The config key that says the production pipeline is connected to GitHub (review apps). */
+export const GITHUB_CONNECTED_KEY = "slipway:reviewApps.githubConnected";
+
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+type Provider = pulumi.dynamic.ResourceProvider;
+
+/** Each type's module and the name of its one provider instance. */
+const PROVIDERS = {
+  App: ["./app", "appProvider"],
+  ConfigVars: ["./config-vars", "configVarsProvider"],
+  Formation: ["./formation", "formationProvider"],
+  Addon: ["./addon", "addonProvider"],
+  AppFeature: ["./app-feature", "appFeatureProvider"],
+  Pipeline: ["./pipeline", "pipelineProvider"],
+  PipelineCoupling: ["./pipeline", "pipelineCouplingProvider"],
+  ReviewAppConfig: ["./review-app-config", "reviewAppConfigProvider"],
+  AppWebhook: ["./hooks", "appWebhookProvider"],
+  LogDrain: ["./hooks", "logDrainProvider"],
+} as const;
+
+export type HerokuType = keyof typeof PROVIDERS;
+
+/** The provider instance of a type (one per process: Pulumi serializes each object once). */
+export function providerOf(type: HerokuType): Provider {
+  const [module, name] = PROVIDERS[type];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(module) as Record<string, Provider>)[name]!;
+}
+
+const serialized = new WeakMap<object, pulumi.Output<string>>();
+
+/**
+ * The provider as the engine stores it, serialized once per provider and process. Serialization
+ * refuses captured secrets, so a token can never end up in state this way.
+ */
+export function serializedProvider(type: HerokuType): pulumi.Input<string> {
+  if (isPlanRun()) return PLAN_PROVIDER_TEXT;
+  const provider = providerOf(type);
+  let text = serialized.get(provider);
+  if (text === undefined) {
+    const done = pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
+    text = pulumi.output(done.then((result) => result.text));
+    serialized.set(provider, text);
+  }
+  return text;
+}
+
+/** `slipway plan` and component tests: the mock runtime, in preview. */
+function isPlanRun(): boolean {
+  if (!pulumi.runtime.isDryRun()) return false;
+  const monitor = pulumi.runtime.getMonitor() as { mocks?: unknown } | undefined;
+  return monitor?.mocks !== undefined;
+}
+
+/** Base of the Heroku resources: the type token, `__provider`, and delete-before-replace. */
+export abstract class HerokuResource extends pulumi.CustomResource {
+  protected constructor(
+    type: HerokuType,
+    name: string,
+    props: pulumi.Inputs,
+    opts: pulumi.CustomResourceOptions = {},
+    secretOutputs: string[] = [],
+  ) {
+    super(
+      `${HEROKU_TYPE_PREFIX}${type}`,
+      name,
+      { ...props, __provider: serializedProvider(type) },
+      {
+        // Every Heroku resource is unique in its scope (the providers' diffs say so too); set
+        // here as well so plans and policies see it.
+        deleteBeforeReplace: true,
+        ...opts,
+        additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...secretOutputs],
+      },
+    );
+  }
+}
+
+export interface AppArgs {
+  name: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  stack: pulumi.Input<string>;
+  buildpacks: pulumi.Input<pulumi.Input<string>[]>;
+  maintenance: pulumi.Input<boolean>;
+  acm: pulumi.Input<boolean>;
+  team?: pulumi.Input<string>;
+}
+
+/** A Heroku app (app.ts). */
+export class App extends HerokuResource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly appId: pulumi.Output<string>;
+  declare readonly webUrl: pulumi.Output<string>;
+  declare readonly gitUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: AppArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = { appId: undefined, webUrl: undefined, gitUrl: undefined };
+    super("App", name, { ...args, ...outputs }, opts);
+  }
+}
+
+export interface ConfigVarsArgs {
+  /** The app's id (or name). */
+  app: pulumi.Input<string>;
+  vars: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Stored as secrets whether or not they arrive as secrets. */
+  secretVars: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/** The config vars slipway manages on one app, and only those (config-vars.ts). */
+export class ConfigVars extends HerokuResource {
+  declare readonly vars: pulumi.Output<Record<string, string>>;
+  declare readonly secretVars: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: ConfigVarsArgs, opts?: pulumi.CustomResourceOptions) {
+    const secretVars = Object.fromEntries(
+      Object.entries(args.secretVars).map(([key, value]) => [key, pulumi.secret(value)]),
+    );
+    super("ConfigVars", name, { app: args.app, vars: args.vars, secretVars }, opts, ["secretVars"]);
+  }
+}
+
+export interface FormationArgs {
+  app: pulumi.Input<string>;
+  /** Process type to `{ quantity, size }`, sizes as slipway's config spells them. */
+  formation: pulumi.Input<Record<string, pulumi.Input<{ quantity: number; size: string }>>>;
+}
+
+/** The dyno formation of the managed process types of one app (formation.ts). */
+export class Formation extends HerokuResource {
+  declare readonly formation: pulumi.Output<Record<string, { quantity: number; size: string }>>;
+
+  constructor(name: string, args: FormationArgs, opts?: pulumi.CustomResourceOptions) {
+    super("Formation", name, { ...args }, opts);
+  }
+}
+
+export interface AddonArgs {
+  app: pulumi.Input<string>;
+  /** `service:plan`, or `service` for its default plan. */
+  plan: pulumi.Input<string>;
+  /** A globally unique name; Heroku makes one up when absent. */
+  name?: pulumi.Input<string>;
+  /** Provisioning options, only at creation. */
+  config?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** An add-on of one app (addon.ts). */
+export class Addon extends HerokuResource {
+  declare readonly addonId: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly plan: pulumi.Output<string>;
+  declare readonly configVarNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: AddonArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = { addonId: undefined, name: args.name, configVarNames: undefined };
+    super("Addon", name, { ...args, ...outputs }, opts);
+  }
+}
+
+export interface AppFeatureArgs {
+  app: pulumi.Input<string>;
+  feature: pulumi.Input<string>;
+  enabled: pulumi.Input<boolean>;
+}
+
+/** One feature switch of one app (app-feature.ts). */
+export class AppFeature extends HerokuResource {
+  declare readonly enabled: pulumi.Output<boolean>;
+
+  constructor(name: string, args: AppFeatureArgs, opts?: pulumi.CustomResourceOptions) {
+    super("AppFeature", name, { ...args }, opts);
+  }
+}
+
+export interface PipelineArgs {
+  name: pulumi.Input<string>;
+  /** The owning team; the token's user owns the pipeline when absent. */
+  team?: pulumi.Input<string>;
+}
+
+/** A Heroku pipeline (pipeline.ts). */
+export class Pipeline extends HerokuResource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly pipelineId: pulumi.Output<string>;
+
+  constructor(name: string, args: PipelineArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = { pipelineId: undefined, ownerId: undefined, ownerType: undefined };
+    super("Pipeline", name, { ...args, ...outputs }, opts);
+  }
+}
+
+export interface PipelineCouplingArgs {
+  app: pulumi.Input<string>;
+  /** The pipeline's id. */
+  pipeline: pulumi.Input<string>;
+  stage: pulumi.Input<PipelineStage>;
+}
+
+/** An app in one stage of a pipeline (pipeline.ts). */
+export class PipelineCoupling extends HerokuResource {
+  declare readonly stage: pulumi.Output<PipelineStage>;
+
+  constructor(name: string, args: PipelineCouplingArgs, opts?: pulumi.CustomResourceOptions) {
+    super("PipelineCoupling", name, { ...args }, opts);
+  }
+}
+
+export interface ReviewAppConfigArgs {
+  /** The pipeline's id. */
+  pipeline: pulumi.Input<string>;
+  /** The GitHub repository the pipeline is connected to, as `owner/name`. */
+  repo: pulumi.Input<string>;
+  automaticReviewApps: pulumi.Input<boolean>;
+  destroyStaleApps: pulumi.Input<boolean>;
+  staleDays: pulumi.Input<number>;
+  waitForCi: pulumi.Input<boolean>;
+  baseName?: pulumi.Input<string>;
+}
+
+/** Review apps of a pipeline connected to GitHub (review-app-config.ts). */
+export class ReviewAppConfig extends HerokuResource {
+  constructor(name: string, args: ReviewAppConfigArgs, opts?: pulumi.CustomResourceOptions) {
+    super("ReviewAppConfig", name, { ...args }, opts);
+  }
+}
+
+export interface AppWebhookArgs {
+  app: pulumi.Input<string>;
+  url: pulumi.Input<string>;
+  include: pulumi.Input<pulumi.Input<string>[]>;
+  level: pulumi.Input<"notify" | "sync">;
+}
+
+/** A webhook of one app; `secret` signs its deliveries (hooks.ts). */
+export class AppWebhook extends HerokuResource {
+  declare readonly secret: pulumi.Output<string>;
+
+  constructor(name: string, args: AppWebhookArgs, opts?: pulumi.CustomResourceOptions) {
+    super("AppWebhook", name, { ...args, secret: undefined }, opts, ["secret"]);
+  }
+}
+
+export interface LogDrainArgs {
+  app: pulumi.Input<string>;
+  url: pulumi.Input<string>;
+}
+
+/** A log drain of one app; `token` names it in log lines (hooks.ts). */
+export class LogDrain extends HerokuResource {
+  declare readonly token: pulumi.Output<string>;
+
+  constructor(name: string, args: LogDrainArgs, opts?: pulumi.CustomResourceOptions) {
+    super("LogDrain", name, { ...args, token: undefined }, opts);
+  }
+}
