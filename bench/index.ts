@@ -1,4 +1,5 @@
 // `npm run bench`: speed targets measured as ratios within one run (never as timed tests).
+import { benchHeroku } from "./heroku";
 import { benchPlan } from "./plan";
 
 function main(): void {
@@ -11,3 +12,7 @@ function main(): void {
 }
 
 main();
+benchHeroku().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
