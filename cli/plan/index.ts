@@ -131,6 +131,7 @@ async function runStack(
   const awsRegion = config.config["aws:region"] ?? "us-east-1";
   const mocks = createMocks({
     awsRegion,
+    salt: config.stack,
     stackOutputs: (name) => {
       const found = planned.get(name.split("/").pop() ?? name);
       return found ? (reveal(found.outputs) as Record<string, unknown>) : undefined;

@@ -11,6 +11,11 @@ export interface MockContext {
   readonly awsRegion: string;
   /** Outputs of stacks planned earlier in this run, for StackReferences, by stack name. */
   readonly stackOutputs: (name: string) => Record<string, unknown> | undefined;
+  /**
+   * Mixed into every generated id, so two stacks declaring a resource of the same name (each
+   * stack's `app`) get different ids, as they would for real.
+   */
+  readonly salt?: string;
 }
 
 type State = Record<string, unknown>;
@@ -46,7 +51,9 @@ export function mockResource(
     const value = inputs[key];
     return typeof value === "string" ? value : fallback;
   };
-  const hex = (length: number) => stableHex(length, type, name);
+  const salted = (parts: string[]) => (context.salt ? [context.salt, ...parts] : parts);
+  const uuid = (...parts: string[]) => stableUuid(...salted(parts));
+  const hex = (length: number) => stableHex(length, ...salted([type, name]));
 
   if (type === "pulumi:pulumi:StackReference") {
     const outputs = context.stackOutputs(str("name", name));
@@ -61,10 +68,10 @@ export function mockResource(
     };
   }
   if (type.startsWith("pulumi:providers:")) {
-    return { id: stableUuid(type, name), state: inputs };
+    return { id: uuid(type, name), state: inputs };
   }
   if (type.startsWith("pulumi-nodejs:dynamic/heroku:")) {
-    return mockHeroku(type.slice("pulumi-nodejs:dynamic/heroku:".length), name, inputs);
+    return mockHeroku(type.slice("pulumi-nodejs:dynamic/heroku:".length), name, inputs, salted);
   }
 
   switch (type) {
@@ -106,7 +113,7 @@ export function mockResource(
       };
     }
     case "aws:kms/key:Key": {
-      const keyId = stableUuid(type, name);
+      const keyId = uuid(type, name);
       return { id: keyId, state: { ...inputs, keyId, arn: arn("kms", `key/${keyId}`) } };
     }
     case "aws:sns/topic:Topic": {
@@ -114,7 +121,7 @@ export function mockResource(
       return { id: topicArn, state: { ...inputs, arn: topicArn } };
     }
     case "aws:sns/topicSubscription:TopicSubscription": {
-      const subscriptionArn = `${str("topic", arn("sns", name))}:${stableUuid(type, name)}`;
+      const subscriptionArn = `${str("topic", arn("sns", name))}:${uuid(type, name)}`;
       return { id: subscriptionArn, state: { ...inputs, arn: subscriptionArn } };
     }
     case "aws:cloudwatch/metricAlarm:MetricAlarm": {
@@ -132,7 +139,7 @@ export function mockResource(
       };
     }
     case "aws:route53/healthCheck:HealthCheck": {
-      const id = stableUuid(type, name);
+      const id = uuid(type, name);
       return { id, state: { ...inputs, arn: `arn:aws:route53:::healthcheck/${id}` } };
     }
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
@@ -162,7 +169,7 @@ export function mockResource(
     }
     case "random:index/randomPassword:RandomPassword": {
       const length = typeof inputs["length"] === "number" ? inputs["length"] : 32;
-      const result = stableHex(64, "password", name).slice(0, length);
+      const result = stableHex(64, ...salted(["password", name])).slice(0, length);
       return { id: "none", state: { ...inputs, result, bcryptHash: `$2a$10$${hex(53)}` } };
     }
     case "github:index/branchProtection:BranchProtection":
@@ -196,8 +203,13 @@ export function mockResource(
   }
 }
 
-function mockHeroku(kind: string, name: string, inputs: State): { id: string; state: State } {
-  const id = stableUuid("heroku", kind, name);
+function mockHeroku(
+  kind: string,
+  name: string,
+  inputs: State,
+  salted: (parts: string[]) => string[],
+): { id: string; state: State } {
+  const id = stableUuid(...salted(["heroku", kind, name]));
   switch (kind) {
     case "App": {
       const appName = typeof inputs["name"] === "string" ? inputs["name"] : name;
@@ -206,7 +218,7 @@ function mockHeroku(kind: string, name: string, inputs: State): { id: string; st
         state: {
           ...inputs,
           appId: id,
-          webUrl: `https://${appName}-${stableHex(12, "web", appName)}.herokuapp.com/`,
+          webUrl: `https://${appName}-${stableHex(12, ...salted(["web", appName]))}.herokuapp.com/`,
           gitUrl: `https://git.heroku.com/${appName}.git`,
         },
       };
@@ -218,7 +230,7 @@ function mockHeroku(kind: string, name: string, inputs: State): { id: string; st
     case "Addon": {
       const plan = text(inputs["plan"], "addon");
       const service = plan.split(":")[0] ?? plan;
-      const made = `${service.replace(/^heroku-/, "")}-${parseInt(stableHex(5, name), 16) % 100000}`;
+      const made = `${service.replace(/^heroku-/, "")}-${parseInt(stableHex(5, ...salted([name])), 16) % 100000}`;
       return {
         id,
         state: {
@@ -236,7 +248,7 @@ function mockHeroku(kind: string, name: string, inputs: State): { id: string; st
         state: {
           ...inputs,
           pipelineId: id,
-          ownerId: stableUuid("heroku", "owner", team ?? "user"),
+          ownerId: stableUuid(...salted(["heroku", "owner", team ?? "user"])),
           ownerType: team === undefined ? "user" : "team",
         },
       };
@@ -244,9 +256,15 @@ function mockHeroku(kind: string, name: string, inputs: State): { id: string; st
     case "ReviewAppConfig":
       return { id: text(inputs["pipeline"], id), state: inputs };
     case "AppWebhook":
-      return { id, state: { ...inputs, secret: stableHex(64, "webhook-secret", name) } };
+      return {
+        id,
+        state: { ...inputs, secret: stableHex(64, ...salted(["webhook-secret", name])) },
+      };
     case "LogDrain":
-      return { id, state: { ...inputs, token: `d.${stableUuid("heroku", "drain-token", name)}` } };
+      return {
+        id,
+        state: { ...inputs, token: `d.${stableUuid(...salted(["heroku", "drain-token", name]))}` },
+      };
     default:
       return { id, state: inputs };
   }

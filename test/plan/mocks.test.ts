@@ -26,6 +26,17 @@ describe("mockResource gives realistic, stable outputs", () => {
     expect(stableHex(6, "a", "b")).not.toBe(stableHex(6, "ab"));
   });
 
+  test("a salt (the stack name in a plan) makes the same resource name differ between stacks", () => {
+    const inStack = (salt: string) =>
+      mockResource(
+        { type: "pulumi-nodejs:dynamic/heroku:App", name: "app-app", inputs: { name: "x" } },
+        { ...context, salt },
+      ).id;
+    expect(inStack("production")).toBe(stableUuid("production", "heroku", "App", "app-app"));
+    expect(inStack("staging")).not.toBe(inStack("production"));
+    expect(inStack("staging")).toBe(inStack("staging"));
+  });
+
   test("an RDS instance has an ARN, an endpoint and a port", () => {
     const { id, state } = resource("aws:rds/instance:Instance", "db", {
       identifier: "acme-db",
