@@ -1,0 +1,249 @@
+// The whole program under the mock runtime, per stack kind: what each kind declares, what is
+// protected, how the stacks connect, and how secrets travel.
+import type { StackPlan } from "../../cli/plan";
+import { redact, Secret } from "../../cli/plan/values";
+import { stableUuid } from "../../cli/plan/mocks";
+import { one, ofType, planStack, StackValues } from "../support/stacks";
+
+const list = (plan: StackPlan) => plan.resources.map((r) => `${r.type}::${r.name}`).sort();
+const protectedNames = (plan: StackPlan) =>
+  plan.resources
+    .filter((r) => r.protect)
+    .map((r) => r.name)
+    .sort();
+const HEROKU = "pulumi-nodejs:dynamic/heroku:";
+
+describe("production", () => {
+  let plan: StackPlan;
+  beforeAll(async () => {
+    plan = await planStack("production");
+  });
+
+  test("declares the app, database, pipeline, alarms and repository process", () => {
+    expect(plan.kind).toBe("production");
+    expect(list(plan)).toEqual([
+      "aws:cloudwatch/logGroup:LogGroup::database-log",
+      "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-connections",
+      "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-cpu",
+      "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-free-storage",
+      "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-freeable-memory",
+      "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-read-latency",
+      "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-write-latency",
+      "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-health-check",
+      "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-time-to-first-byte",
+      "aws:ec2/securityGroup:SecurityGroup::database-sg",
+      "aws:iam/openIdConnectProvider:OpenIdConnectProvider::repository-github-oidc",
+      "aws:iam/policy:Policy::repository-deploy",
+      "aws:iam/policy:Policy::repository-read",
+      "aws:iam/role:Role::repository-deploy",
+      "aws:iam/role:Role::repository-preview",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-deploy-deploy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-deploy-read",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-preview-read",
+      "aws:kms/key:Key::alerting-key",
+      "aws:rds/instance:Instance::database-instance",
+      "aws:rds/parameterGroup:ParameterGroup::database-params",
+      "aws:rds/subnetGroup:SubnetGroup::database-subnets",
+      "aws:route53/healthCheck:HealthCheck::alerting-health-check",
+      "aws:sns/topic:Topic::alerting-topic",
+      "aws:sns/topicSubscription:TopicSubscription::alerting-email-oncall@acme.example",
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::database-ingress-0-0-0-0-0",
+      "github:index/actionsVariable:ActionsVariable::repository-aws-preview-role-arn",
+      "github:index/actionsVariable:ActionsVariable::repository-aws-region",
+      "github:index/actionsVariable:ActionsVariable::repository-aws-role-arn",
+      "github:index/branchProtection:BranchProtection::repository-production-branch",
+      "github:index/branchProtection:BranchProtection::repository-staging-branch",
+      "github:index/repositoryEnvironment:RepositoryEnvironment::repository-production-environment",
+      "github:index/repositoryEnvironment:RepositoryEnvironment::repository-staging-environment",
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-production-from-production-branch",
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-staging-from-production-branch",
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-staging-from-staging-branch",
+      `${HEROKU}App::app-app`,
+      `${HEROKU}AppFeature::app-feature-preboot`,
+      `${HEROKU}ConfigVars::app-config`,
+      `${HEROKU}Formation::app-formation`,
+      `${HEROKU}Pipeline::pipeline-pipeline`,
+      `${HEROKU}PipelineCoupling::pipeline-production`,
+      "pulumi:providers:aws::alerting-us-east-1",
+      "pulumi:providers:github::repository-github",
+      "pulumi:pulumi:Stack::slipway-production",
+      "random:index/randomPassword:RandomPassword::database-password",
+      "slipway:aws:Alerting::alerting",
+      "slipway:aws:PostgresDatabase::database",
+      "slipway:github:RepositoryProcess::repository",
+      "slipway:heroku:DeliveryPipeline::pipeline",
+      "slipway:heroku:HerokuApp::app",
+    ]);
+  });
+
+  test("protects the app, its config vars, the pipeline, the database and its password, nothing else", () => {
+    expect(protectedNames(plan)).toEqual([
+      "app-app",
+      "app-config",
+      "database-instance",
+      "database-password",
+      "pipeline-pipeline",
+    ]);
+  });
+
+  test("hands the database URL to the app as a secret, beside the plain config vars", () => {
+    const config = one(plan, `${HEROKU}ConfigVars`);
+    const db = one(plan, "aws:rds/instance:Instance");
+    const password = one(plan, "random:index/randomPassword:RandomPassword");
+    expect(config.inputs["vars"]).toEqual({
+      LOG_LEVEL: "info",
+      NODE_ENV: "production",
+      WEB_CONCURRENCY: "2",
+    });
+    const secretVars = config.inputs["secretVars"] as Record<string, unknown>;
+    expect(Object.keys(secretVars)).toEqual(["DATABASE_URL"]);
+    expect(secretVars["DATABASE_URL"]).toEqual(
+      new Secret(
+        `postgres://slipway:${String(password.state["result"])}@${String(db.state["address"])}:5432/app?sslmode=require`,
+      ),
+    );
+    expect(redact(config.inputs)).toMatchObject({ secretVars: { DATABASE_URL: "[secret]" } });
+  });
+
+  test("couples the app at the production stage of the pipeline it creates, and runs preboot", () => {
+    const appId = stableUuid("production", "heroku", "App", "app-app");
+    const pipelineId = stableUuid("production", "heroku", "Pipeline", "pipeline-pipeline");
+    expect(one(plan, `${HEROKU}Pipeline`).inputs).toMatchObject({ name: "acme-web" });
+    expect(one(plan, `${HEROKU}PipelineCoupling`).inputs).toMatchObject({
+      app: appId,
+      pipeline: pipelineId,
+      stage: "production",
+    });
+    expect(one(plan, `${HEROKU}AppFeature`).inputs).toMatchObject({
+      app: appId,
+      feature: "preboot",
+      enabled: true,
+    });
+    expect(one(plan, `${HEROKU}Formation`).inputs["formation"]).toEqual({
+      web: { quantity: 2, size: "standard-2x" },
+      worker: { quantity: 1, size: "standard-1x" },
+    });
+    expect(plan.outputs["pipelineId"]).toBe(pipelineId);
+  });
+
+  test("watches the app's web URL and the database instance", () => {
+    const app = one(plan, `${HEROKU}App`);
+    const check = one(plan, "aws:route53/healthCheck:HealthCheck");
+    expect(check.inputs).toMatchObject({
+      fqdn: new URL(String(app.state["webUrl"])).hostname,
+      resourcePath: "/health",
+    });
+    expect(check.dependencies).toContain(app.urn);
+    const cpu = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "alerting-db-cpu");
+    expect(cpu.inputs["dimensions"]).toEqual({ DBInstanceIdentifier: "acme-web-db" });
+  });
+
+  test("exports what the other stacks and people need", () => {
+    expect(Object.keys(plan.outputs).sort()).toEqual([
+      "alertTopicArn",
+      "appName",
+      "databaseEndpoint",
+      "databaseIdentifier",
+      "deployRoleArn",
+      "healthCheckId",
+      "kind",
+      "pipelineId",
+      "previewRoleArn",
+      "repository",
+      "webUrl",
+    ]);
+    expect(plan.outputs["kind"]).toBe("production");
+    expect(plan.outputs["repository"]).toBe("acme/acme-web");
+  });
+});
+
+describe("staging", () => {
+  test("joins production's pipeline at the staging stage, protects nothing and leaves GitHub alone", async () => {
+    const production = await planStack("production");
+    const plan = await planStack("staging");
+    expect(plan.kind).toBe("staging");
+    expect(protectedNames(plan)).toEqual([]);
+    expect(one(plan, "pulumi:pulumi:StackReference").inputs).toEqual({ name: "production" });
+    expect(one(plan, `${HEROKU}PipelineCoupling`).inputs).toMatchObject({
+      pipeline: production.outputs["pipelineId"],
+      stage: "staging",
+    });
+    expect(ofType(plan, `${HEROKU}Pipeline`)).toEqual([]);
+    expect(plan.resources.filter((r) => r.type.startsWith("github:"))).toEqual([]);
+    expect(
+      ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["alerting-db-free-storage", "alerting-health-check"]);
+  });
+});
+
+describe("review", () => {
+  const reviewApp = (values: StackValues) => {
+    values["slipway:app"] = { name: "acme-web-pr-login" };
+  };
+
+  test("is one app at the review stage with a Heroku Postgres add-on and one small dyno", async () => {
+    const plan = await planStack("staging", reviewApp, { as: "review-login-form" });
+    expect(plan.kind).toBe("review");
+    expect(list(plan)).toEqual([
+      `${HEROKU}Addon::app-addon-heroku-postgresql`,
+      `${HEROKU}App::app-app`,
+      `${HEROKU}ConfigVars::app-config`,
+      `${HEROKU}Formation::app-formation`,
+      `${HEROKU}PipelineCoupling::pipeline-review`,
+      "pulumi:pulumi:Stack::slipway-review-login-form",
+      "pulumi:pulumi:StackReference::production",
+      "slipway:heroku:DeliveryPipeline::pipeline",
+      "slipway:heroku:HerokuApp::app",
+    ]);
+    expect(protectedNames(plan)).toEqual([]);
+    expect(one(plan, `${HEROKU}Addon`).inputs).toMatchObject({
+      plan: "heroku-postgresql:essential-0",
+    });
+    expect(one(plan, `${HEROKU}Formation`).inputs["formation"]).toEqual({
+      web: { quantity: 1, size: "basic" },
+    });
+    expect(one(plan, `${HEROKU}PipelineCoupling`).inputs).toMatchObject({ stage: "review" });
+  });
+
+  test("a stack of another name is whatever slipway:environment says", async () => {
+    const plan = await planStack(
+      "staging",
+      (values) => {
+        reviewApp(values);
+        values["slipway:environment"] = "review";
+      },
+      { as: "pr-42" },
+    );
+    expect(plan.kind).toBe("review");
+    expect(one(plan, "slipway:heroku:HerokuApp").inputs).toEqual({
+      kind: "review",
+      appName: "acme-web-pr-login",
+    });
+  });
+});
+
+describe("secrets from the stack file", () => {
+  test("secure config vars reach the app as secrets and are printed as [secret]", async () => {
+    const plan = await planStack("staging", (values) => {
+      values["slipway:secretConfigVars"] = { SESSION_SECRET: { secure: "v1:abc" } };
+    });
+    const secretVars = one(plan, `${HEROKU}ConfigVars`).inputs["secretVars"] as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(secretVars).sort()).toEqual(["DATABASE_URL", "SESSION_SECRET"]);
+    expect(secretVars["SESSION_SECRET"]).toEqual(new Secret("[secret]"));
+  });
+
+  test("plain values in secretConfigVars stop the plan, naming the key and never the value", async () => {
+    await expect(
+      planStack("staging", (values) => {
+        values["slipway:secretConfigVars"] = { SESSION_SECRET: "hunter2" };
+      }),
+    ).rejects.toThrow(
+      /slipway:secretConfigVars: holds SESSION_SECRET in plain text\. Allowed: values stored as secrets only\./,
+    );
+  });
+});
