@@ -25,7 +25,7 @@ type Vars = Record<string, string | null>;
 
 /** Every key slipway manages for these inputs. */
 export function managedKeys(inputs: Pick<ConfigVarsInputs, "vars" | "secretVars">): string[] {
-  return [...Object.keys(inputs.vars ?? {}), ...Object.keys(inputs.secretVars ?? {})];
+  return [...Object.keys(inputs.vars), ...Object.keys(inputs.secretVars)];
 }
 
 /** The one PATCH body that takes `olds` to `news`: changed keys, and removed keys as null. */
@@ -72,14 +72,13 @@ export function createConfigVarsProvider(
           isString,
           { fallback: {}, secret: true },
         );
-      const plain = (checker.inputs.vars ?? {}) as Props;
-      for (const key of Object.keys(checker.inputs.secretVars ?? {})) {
-        if (key in plain) {
-          checker.fail(
-            `secretVars.${key}`,
-            "[secret]",
-            `a name not also set in vars (${key} is in both)`,
-          );
+      const { vars, secretVars } = checker.inputs;
+      // Either may be unknown in a preview, or not a map (a failure already).
+      const isMap = (v: unknown): v is Props => typeof v === "object" && v !== null;
+      if (isMap(vars) && isMap(secretVars)) {
+        for (const key of Object.keys(secretVars).filter((k) => k in vars)) {
+          const allowed = `a name not also set in vars (${key} is in both)`;
+          checker.fail(`secretVars.${key}`, "[secret]", allowed);
         }
       }
       return checker.result();
@@ -95,7 +94,7 @@ export function createConfigVarsProvider(
       if (live === undefined) return undefined;
       const pick = (keys: Record<string, string>) =>
         Object.fromEntries(
-          Object.keys(keys ?? {})
+          Object.keys(keys)
             .filter((k) => k in live)
             .map((k) => [k, live[k]!]),
         );

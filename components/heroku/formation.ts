@@ -128,7 +128,7 @@ export function createFormationProvider(
       const live = await client().getOrUndefined<HerokuFormation[]>(path(olds.app));
       if (live === undefined) return undefined;
       const formation: Record<string, ProcessFormation> = {};
-      for (const type of Object.keys(olds.formation ?? {})) {
+      for (const type of Object.keys(olds.formation)) {
         const found = live.find((f) => f.type === type);
         if (found) formation[type] = { quantity: found.quantity, size: found.size.toLowerCase() };
       }

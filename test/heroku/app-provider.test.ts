@@ -202,3 +202,26 @@ describe("after an uncertain create", () => {
     );
   });
 });
+
+test("refresh of a team's app without a web URL, and of an app known by id only (an import)", async () => {
+  await app.create({ ...ACME, team: "acme" });
+  fake().state.app("acme-web").app.web_url = null;
+  expect(await app.read()).toMatchObject({ team: "acme", webUrl: "" });
+  app.outs = {};
+  expect(await app.read()).toMatchObject({ name: "acme-web", buildpacks: [], team: "acme" });
+});
+
+test("configure hands the provider its token (no HEROKU_API_KEY needed)", async () => {
+  delete process.env.HEROKU_API_KEY;
+  const configured = createAppProvider(testOptions(fake()));
+  await configured.configure!({
+    config: {
+      get: (key) => (key === "heroku:apiKey" ? fake().token : undefined),
+      require: () => "",
+    },
+  });
+  app = new Driven(configured);
+  await app.create(ACME);
+  expect(fake().requests[0]!.headers.authorization).toBe(`Bearer ${fake().token}`);
+  await configured.configure!({ config: { get: () => undefined, require: () => "" } });
+});

@@ -153,3 +153,11 @@ test("the patch and managed keys are pure", () => {
     ),
   ).toEqual({ B: null, S: "y", T: "z" });
 });
+
+test("a preview's unknown values and malformed maps pass to the other checks", async () => {
+  const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+  expect(await vars.failures({ app: appId, vars: unknown, secretVars: { X: "1" } })).toEqual([]);
+  expect(
+    (await vars.failures({ app: appId, vars: "x", secretVars: { X: "1" } })).map((f) => f.property),
+  ).toEqual(["vars"]);
+});

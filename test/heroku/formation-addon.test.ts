@@ -269,3 +269,30 @@ describe("Addon", () => {
     expect(planSatisfies(undefined, "heroku-redis")).toBe(false);
   });
 });
+
+test("an update without changes sends nothing", async () => {
+  const formation = new Driven(createFormationProvider(testOptions(fake())));
+  await formation.create({ app: appId, formation: PROD });
+  fake().clearRequests();
+  await formation.update({ app: appId, formation: PROD });
+  expect(fake().requests).toHaveLength(0);
+});
+
+test("an add-on with provisioning config, default waits, and a plan change without a name", async () => {
+  const addon = new Driven(createAddonProvider(testOptions(fake())));
+  await addon.create({
+    app: appId,
+    plan: "heroku-postgresql:essential-0",
+    config: { version: "16" },
+  });
+  await addon.update({
+    app: appId,
+    plan: "heroku-postgresql:essential-1",
+    config: { version: "16" },
+  });
+  expect(sent(fake())).toEqual([
+    `POST /apps/${appId}/addons {"plan":"heroku-postgresql:essential-0","config":{"version":"16"}}`,
+    `GET /apps/${appId}/addons/${addon.id}`,
+    `PATCH /apps/${appId}/addons/${addon.id} {"plan":"heroku-postgresql:essential-1"}`,
+  ]);
+});

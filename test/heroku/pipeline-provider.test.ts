@@ -293,3 +293,24 @@ describe("ReviewAppConfig", () => {
     expect(reviewAppConfigBody(wanted, wanted)).toEqual({});
   });
 });
+
+test("an older pipeline without an owner reads as the user's", async () => {
+  const pipeline = new Driven(createPipelineProvider(testOptions(fake())));
+  await pipeline.create({ name: "acme-web" });
+  fake().state.pipeline("acme-web").pipeline.owner = null;
+  expect(await pipeline.read()).toEqual({
+    name: "acme-web",
+    pipelineId: pipeline.id,
+    ownerId: "",
+    ownerType: "user",
+  });
+});
+
+test("a coupling of an app named (not by id) keeps the name on refresh", async () => {
+  await createApp(fake(), "acme-web");
+  const made = new Driven(createPipelineProvider(testOptions(fake())));
+  await made.create({ name: "acme-web" });
+  const coupling = new Driven(createPipelineCouplingProvider(testOptions(fake())));
+  await coupling.create({ app: "acme-web", pipeline: made.id, stage: "review" });
+  expect(await coupling.read()).toEqual({ app: "acme-web", pipeline: made.id, stage: "review" });
+});
