@@ -69,6 +69,40 @@ describe("slipway as a child process", () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  test("a mandatory violation exits 1 and is listed with its policy, level, URN and message", async () => {
+    const production = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.production.yaml"), "utf8");
+    const dir = projectWith({
+      "Pulumi.production.yaml": production.replace("requiredApprovals: 1", "requiredApprovals: 0"),
+    });
+    const { code, stdout } = await slipway(["plan", "--dir", dir, "--format", "json"]);
+    expect(code).toBe(1);
+    const json = JSON.parse(stdout) as { stacks: { violations: unknown[] }[] };
+    expect(json.stacks[0]?.violations).toContainEqual({
+      policy: "branch-required-reviews",
+      enforcementLevel: "mandatory",
+      urn: "urn:pulumi:production::slipway::slipway:github:RepositoryProcess$github:index/branchProtection:BranchProtection::repository-production-branch",
+      message:
+        "A protected branch takes changes only through pull requests approved by another person.\n" +
+        "master requires 0 approving reviews; at least 1 are required.",
+    });
+  });
+
+  test("a policy config that lowers the rule makes the same stack pass", async () => {
+    const production = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.production.yaml"), "utf8");
+    const dir = projectWith({
+      "Pulumi.production.yaml": production.replace("requiredApprovals: 1", "requiredApprovals: 0"),
+      "policy.json": JSON.stringify({ "branch-required-reviews": { minimumApprovals: 0 } }),
+    });
+    const { code } = await slipway([
+      "plan",
+      "--dir",
+      dir,
+      "--policy-config",
+      path.join(dir, "policy.json"),
+    ]);
+    expect(code).toBe(0);
+  });
+
   test("an unknown stack exits 2", async () => {
     const { code, stderr } = await slipway(["plan", "--stack", "qa"]);
     expect(code).toBe(2);
