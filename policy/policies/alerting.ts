@@ -1,6 +1,6 @@
 // Alerting: in production, trouble on the database or the app reaches a person.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { HEROKU_TYPES, label, ofType, stackKind } from "./common";
+import { HEROKU_TYPES, label, ofType, stackKind, settingsOf } from "./common";
 
 const INSTANCE = "aws:rds/instance:Instance";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -40,7 +40,7 @@ export const productionDatabaseAlarms: StackValidationPolicy = {
   },
   validateStack: (args, report) => {
     if (stackKind(args.resources) !== "production") return;
-    const { metrics } = args.getConfig<{ metrics: string[] }>();
+    const { metrics } = settingsOf<{ metrics: string[] }>(args, productionDatabaseAlarms);
     for (const instance of ofType(args.resources, INSTANCE)) {
       const alarms = alarmsOn(args.resources, instance);
       const missing = metrics.filter((metric) => !hasActiveAlarm(alarms, metric));

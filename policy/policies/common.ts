@@ -1,6 +1,6 @@
 // What the policies share: which kind of stack a resource belongs to, and the type tokens of
 // slipway's own resources (Heroku's are dynamic resources, so they have no SDK class to match).
-import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+import type { Policy, PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 
 export type StackKind = "production" | "staging" | "review";
 
@@ -56,4 +56,23 @@ export function ofType(resources: readonly PolicyResource[], type: string): Poli
 /** A resource's short name for messages: the last part of its URN. */
 export function label(resource: Pick<PolicyResource, "urn">): string {
   return resource.urn.split("::").pop() ?? resource.urn;
+}
+
+/**
+ * A policy's settings: what the config gives, over the defaults of its own schema. The Pulumi
+ * CLI sends the defaults too, but an analyzer started without a Configure call (or by an older
+ * CLI) would otherwise see no thresholds at all and pass everything.
+ */
+export function settingsOf<T extends object>(
+  args: { getConfig<U extends object>(): U },
+  policy: Pick<Policy, "configSchema">,
+): T {
+  const properties = (policy.configSchema?.properties ?? {}) as Record<
+    string,
+    { default?: unknown }
+  >;
+  const defaults = Object.fromEntries(
+    Object.entries(properties).map(([key, schema]) => [key, schema.default]),
+  );
+  return { ...defaults, ...args.getConfig<object>() } as T;
 }

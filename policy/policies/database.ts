@@ -7,7 +7,7 @@ import {
   validateResourceOfType,
   validateStackResourcesOfType,
 } from "@pulumi/policy";
-import { kindOf, label } from "./common";
+import { kindOf, label, settingsOf } from "./common";
 
 const INSTANCE_TYPE = "aws:rds/instance:Instance";
 const PARAMETER_GROUP_TYPE = "aws:rds/parameterGroup:ParameterGroup";
@@ -27,7 +27,10 @@ export const rdsBackupRetention: ResourceValidationPolicy = {
   validateResource: validateResourceOfType(aws.rds.Instance, (db, args, report) => {
     const kind = kindOf(args);
     if (kind !== "production" && kind !== "staging") return;
-    const config = args.getConfig<{ productionDays: number; stagingDays: number }>();
+    const config = settingsOf<{ productionDays: number; stagingDays: number }>(
+      args,
+      rdsBackupRetention,
+    );
     const needed = kind === "production" ? config.productionDays : config.stagingDays;
     const kept = db.backupRetentionPeriod ?? 0;
     if (kept < needed)

@@ -7,7 +7,7 @@ import {
   StackValidationPolicy,
   validateResourceOfType,
 } from "@pulumi/policy";
-import { label, ofType } from "./common";
+import { label, ofType, settingsOf } from "./common";
 
 const PROTECTION = "github:index/branchProtection:BranchProtection";
 const DEPLOYMENT_POLICY =
@@ -32,7 +32,10 @@ export const branchRequiredReviews: ResourceValidationPolicy = {
     properties: { minimumApprovals: { type: "integer", minimum: 0, maximum: 6, default: 1 } },
   },
   validateResource: validateResourceOfType(github.BranchProtection, (protection, args, report) => {
-    const { minimumApprovals } = args.getConfig<{ minimumApprovals: number }>();
+    const { minimumApprovals } = settingsOf<{ minimumApprovals: number }>(
+      args,
+      branchRequiredReviews,
+    );
     const reviews = (protection.requiredPullRequestReviews?.[0] ?? {}) as Reviews;
     const approvals = reviews.requiredApprovingReviewCount ?? 0;
     if (approvals < minimumApprovals) {
@@ -65,7 +68,10 @@ export const branchRequiredChecks: ResourceValidationPolicy = {
     },
   },
   validateResource: validateResourceOfType(github.BranchProtection, (protection, args, report) => {
-    const { requiredContexts } = args.getConfig<{ requiredContexts: string[] }>();
+    const { requiredContexts } = settingsOf<{ requiredContexts: string[] }>(
+      args,
+      branchRequiredChecks,
+    );
     const checks = (protection.requiredStatusChecks?.[0] ?? {}) as Checks;
     const missing = requiredContexts.filter((c) => !(checks.contexts ?? []).includes(c));
     if (missing.length > 0) report(`${protection.pattern} does not require ${missing.join(", ")}.`);

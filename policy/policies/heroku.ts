@@ -1,7 +1,7 @@
 // Heroku: the pipeline stages are coupled, production runs enough real dynos with preboot,
 // secrets are secrets, and review stacks stay throwaway.
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { HEROKU_TYPES, kindOf, label, ofType, stackKind, StackKind } from "./common";
+import { HEROKU_TYPES, kindOf, label, ofType, stackKind, StackKind, settingsOf } from "./common";
 
 type Formation = Record<string, { quantity?: number; size?: string }>;
 
@@ -56,10 +56,10 @@ export const productionWebDynos: ResourceValidationPolicy = {
   },
   validateResource: (args, report) => {
     if (args.type !== HEROKU_TYPES.formation || kindOf(args) !== "production") return;
-    const { minimumWebDynos, smallSizes } = args.getConfig<{
+    const { minimumWebDynos, smallSizes } = settingsOf<{
       minimumWebDynos: number;
       smallSizes: string[];
-    }>();
+    }>(args, productionWebDynos);
     const web = (args.props["formation"] as Formation | undefined)?.["web"];
     if (!web) {
       report("Production declares no web process.");
@@ -116,7 +116,7 @@ export const secretConfigVars: ResourceValidationPolicy = {
   },
   validateResource: (args, report) => {
     if (args.type !== HEROKU_TYPES.configVars) return;
-    const { patterns } = args.getConfig<{ patterns: string[] }>();
+    const { patterns } = settingsOf<{ patterns: string[] }>(args, secretConfigVars);
     const matchers = patterns.map((p) => new RegExp(p, "i"));
     const plain = Object.keys((args.props["vars"] as Record<string, unknown> | undefined) ?? {});
     const exposed = plain.filter((name) => matchers.some((m) => m.test(name)));
@@ -138,7 +138,7 @@ export const reviewStacksEphemeral: StackValidationPolicy = {
   },
   validateStack: (args, report) => {
     if (stackKind(args.resources) !== "review") return;
-    const { sizes } = args.getConfig<{ sizes: string[] }>();
+    const { sizes } = settingsOf<{ sizes: string[] }>(args, reviewStacksEphemeral);
     for (const resource of args.resources) {
       if (resource.opts.protect) report(`${label(resource)} is protected.`, resource.urn);
       if (resource.type === "aws:rds/instance:Instance")
