@@ -49,12 +49,15 @@ export async function plan(options: PlanOptions): Promise<StackPlan[]> {
 export async function planConfigs(
   projectName: string,
   stackConfigs: readonly StackConfig[],
-  options: Pick<PlanOptions, "evaluate" | "program"> = {},
+  options: Pick<PlanOptions, "evaluate" | "program"> & {
+    /** Stacks planned before, whose outputs StackReferences may read. */
+    readonly known?: readonly StackPlan[];
+  } = {},
 ): Promise<StackPlan[]> {
   // Validate every stack's config before running anything, so bad input fails fast.
   const configs = stackConfigs.map((config) => ({ config, kind: validateStackConfig(config) }));
   const program = options.program ?? loadProgram();
-  const planned = new Map<string, StackPlan>();
+  const planned = new Map<string, StackPlan>((options.known ?? []).map((p) => [p.stack, p]));
   const results: StackPlan[] = [];
   // Production first: the other stacks reference its outputs.
   const order = [...configs].sort((a, b) => rank(a.kind) - rank(b.kind));

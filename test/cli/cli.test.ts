@@ -74,7 +74,7 @@ describe("slipway as a child process", () => {
     const dir = projectWith({
       "Pulumi.production.yaml": production.replace("requiredApprovals: 1", "requiredApprovals: 0"),
     });
-    const { code, stdout } = await slipway(["plan", "--dir", dir, "--format", "json"]);
+    const { code, stdout } = await run(["plan", "--dir", dir, "--format", "json"]);
     expect(code).toBe(1);
     const json = JSON.parse(stdout) as { stacks: { violations: unknown[] }[] };
     expect(json.stacks[0]?.violations).toContainEqual({

@@ -111,19 +111,24 @@ describe("production-preboot", () => {
 });
 
 describe("secret-config-vars", () => {
-  test.each([
-    ["STRIPE_API_KEY", true],
-    ["GITHUB_TOKEN", true],
-    ["SESSION_SECRET", true],
-    ["DB_PASSWORD", true],
-    ["NODE_ENV", false],
-    ["KEYBOARD_LAYOUT", false],
-    ["READ_DATABASE_URL_FROM", false],
-  ])("a plain %s is flagged: %s", async (name, flagged) => {
+  test("flags plain config vars whose names look secret, and only those", async () => {
+    const names = [
+      "STRIPE_API_KEY",
+      "GITHUB_TOKEN",
+      "SESSION_SECRET",
+      "DB_PASSWORD",
+      "NODE_ENV",
+      "KEYBOARD_LAYOUT",
+      "READ_DATABASE_URL_FROM",
+    ];
     const found = await violationsOf("secret-config-vars", "staging", {
-      edit: app((a) => (a["configVars"] = { ...(a["configVars"] as object), [name]: "value" })),
+      edit: app(
+        (a) => (a["configVars"] = Object.fromEntries(names.map((name) => [name, "value"]))),
+      ),
     });
-    expect(second(found)).toEqual(flagged ? [`Plain config vars that look secret: ${name}.`] : []);
+    expect(second(found)).toEqual([
+      "Plain config vars that look secret: DB_PASSWORD, GITHUB_TOKEN, SESSION_SECRET, STRIPE_API_KEY.",
+    ]);
   });
 });
 

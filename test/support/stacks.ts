@@ -27,10 +27,17 @@ export async function planStack(
   edit(values);
   const name = options.as ?? stack;
   const edited = stackConfigFromValues(name, base.file, values);
-  const configs =
-    name === "production" ? [edited] : [readStackConfig(project, "production"), edited];
-  const plans = await planConfigs(project.name, configs, { evaluate: options.evaluate });
-  return plans.find((p) => p.stack === name) as StackPlan;
+  // Other stacks read production's outputs: the committed production stack is planned once.
+  const known = name === "production" ? [] : [await committedProduction()];
+  const [plan] = await planConfigs(project.name, [edited], { evaluate: options.evaluate, known });
+  return plan as StackPlan;
+}
+
+let production: Promise<StackPlan> | undefined;
+
+function committedProduction(): Promise<StackPlan> {
+  production ??= planStack("production");
+  return production;
 }
 
 /** Runs any program (a component under test) as a stack's body, with `config` set. */
