@@ -19,7 +19,9 @@ export class SlipwayError extends pulumi.RunError {
 
   constructor(problems: readonly Problem[], context?: string) {
     const lines = problems.map((p) => `${p.key}: ${p.message}`);
-    const message = context ? [context, ...lines.map((l) => `  - ${l}`)].join("\n") : lines.join("\n");
+    const message = context
+      ? [context, ...lines.map((l) => `  - ${l}`)].join("\n")
+      : lines.join("\n");
     super(message);
     // Set again: inside a serialized dynamic provider the Error constructor does not set it.
     this.message = message;
