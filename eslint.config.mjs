@@ -21,7 +21,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ["bin/*.js", "*.config.js", "test/support/*.js"],
+    files: ["bin/*.js", "*.config.js", "test/support/*.js", "scripts/*.js"],
     languageOptions: {
       sourceType: "commonjs",
       globals: {
