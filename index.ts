@@ -3,7 +3,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "./components/alerting";
 import { PostgresDatabase } from "./components/database";
-import { DeliveryPipeline } from "./components/delivery-pipeline";
+import {
+  DeliveryPipeline,
+  DeliveryPipelineArgs,
+  PipelineRef,
+} from "./components/delivery-pipeline";
 import { HerokuApp } from "./components/heroku-app";
 import { RepositoryProcess } from "./components/repository";
 import { DatabaseSettings, loadConfig, SlipwayConfig } from "./config";
@@ -22,15 +26,13 @@ export = function slipway() {
 
 /** The production app, its database and alarms, the pipeline and the repository process. */
 function production(config: SlipwayConfig) {
-  const { database, app } = appWithDatabase(config, "production");
   const github = config.github;
-  const pipeline = new DeliveryPipeline("pipeline", {
-    pipeline: { name: config.pipeline.name as string, team: config.app.team },
-    app,
-    stage: "production",
-    reviewApps: { settings: config.reviewApps, repo: `${github.owner}/${github.repository}` },
-  });
-  const alerting = alertingFor(config, "production", database, app);
+  const environment = appEnvironment(
+    config,
+    "production",
+    { name: config.pipeline.name as string, team: config.app.team },
+    { settings: config.reviewApps, repo: `${github.owner}/${github.repository}` },
+  );
   const repository = new RepositoryProcess("repository", {
     settings: github,
     awsRegion: config.awsRegion as string,
@@ -38,14 +40,7 @@ function production(config: SlipwayConfig) {
     githubToken: new pulumi.Config("github").getSecret("token"),
   });
   return {
-    kind: config.kind,
-    pipelineId: pipeline.pipelineId,
-    appName: app.name,
-    webUrl: app.webUrl,
-    databaseEndpoint: database.endpoint,
-    databaseIdentifier: database.instanceIdentifier,
-    alertTopicArn: alerting.topicArn,
-    healthCheckId: alerting.healthCheckId,
+    ...environment,
     repository: repository.repository,
     deployRoleArn: repository.roleArn,
     previewRoleArn: repository.previewRoleArn,
@@ -54,23 +49,7 @@ function production(config: SlipwayConfig) {
 
 /** The staging app, a smaller database and lighter alarms, coupled into production's pipeline. */
 function staging(config: SlipwayConfig) {
-  const { database, app } = appWithDatabase(config, "staging");
-  const pipeline = new DeliveryPipeline("pipeline", {
-    pipeline: { id: productionPipelineId(config) },
-    app,
-    stage: "staging",
-  });
-  const alerting = alertingFor(config, "staging", database, app);
-  return {
-    kind: config.kind,
-    pipelineId: pipeline.pipelineId,
-    appName: app.name,
-    webUrl: app.webUrl,
-    databaseEndpoint: database.endpoint,
-    databaseIdentifier: database.instanceIdentifier,
-    alertTopicArn: alerting.topicArn,
-    healthCheckId: alerting.healthCheckId,
-  };
+  return appEnvironment(config, "staging", { id: productionPipelineId(config) });
 }
 
 /** One app in the pipeline's review stage with a Heroku Postgres add-on; nothing protected. */
@@ -97,8 +76,16 @@ function review(config: SlipwayConfig) {
   };
 }
 
-/** The RDS database and the app it serves; DATABASE_URL reaches the app as a secret. */
-function appWithDatabase(config: SlipwayConfig, kind: "production" | "staging") {
+/**
+ * What production and staging share: the RDS database, the app it serves (DATABASE_URL reaches
+ * it as a secret), the app's place in the pipeline, and the alarms on both.
+ */
+function appEnvironment(
+  config: SlipwayConfig,
+  kind: "production" | "staging",
+  pipeline: PipelineRef,
+  reviewApps?: DeliveryPipelineArgs["reviewApps"],
+) {
   const database = new PostgresDatabase("database", {
     settings: config.database as DatabaseSettings,
     kind,
@@ -110,22 +97,24 @@ function appWithDatabase(config: SlipwayConfig, kind: "production" | "staging") 
     secretConfigVars: { ...config.secretConfigVars, DATABASE_URL: database.databaseUrl },
     releaseWebhookUrl: config.alerting.releaseWebhookUrl,
   });
-  return { database, app };
-}
-
-function alertingFor(
-  config: SlipwayConfig,
-  kind: "production" | "staging",
-  database: PostgresDatabase,
-  app: HerokuApp,
-) {
-  return new Alerting("alerting", {
+  const delivery = new DeliveryPipeline("pipeline", { pipeline, app, stage: kind, reviewApps });
+  const alerting = new Alerting("alerting", {
     settings: config.alerting,
     kind,
     namePrefix: config.app.name,
     database,
     app: { name: config.app.name, webUrl: app.webUrl, healthCheckPath: config.app.healthCheckPath },
   });
+  return {
+    kind: config.kind,
+    pipelineId: delivery.pipelineId,
+    appName: app.name,
+    webUrl: app.webUrl,
+    databaseEndpoint: database.endpoint,
+    databaseIdentifier: database.instanceIdentifier,
+    alertTopicArn: alerting.topicArn,
+    healthCheckId: alerting.healthCheckId,
+  };
 }
 
 /** Production creates the pipeline; the other stacks read its id from production's outputs. */

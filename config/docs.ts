@@ -1,8 +1,8 @@
 // docs/configuration.md, written from the schema itself so the reference cannot drift from
 // what slipway accepts. `npm run docs:config` rewrites the file; a test compares them.
 import { z } from "zod";
-import { FieldMeta, slipwaySchema } from "./schema";
-import { NAMESPACE, REQUIRED_FIELDS } from "./validate";
+import { slipwaySchema } from "./schema";
+import { metaOf, NAMESPACE, REQUIRED_FIELDS, unwrap } from "./validate";
 
 const INTRO = `# Configuration reference
 
@@ -18,29 +18,6 @@ Besides these keys a stack sets \`aws:region\` (production and staging).
 
 This file is generated from \`config/schema.ts\` by \`npm run docs:config\`.
 `;
-
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  while (
-    current instanceof z.ZodOptional ||
-    current instanceof z.ZodDefault ||
-    current instanceof z.ZodPrefault
-  ) {
-    current = current.def.innerType as z.ZodType;
-  }
-  return current;
-}
-
-function metaOf(schema: z.ZodType): FieldMeta | undefined {
-  let current: z.ZodType | undefined = schema;
-  while (current) {
-    const found = current.meta() as FieldMeta | undefined;
-    if (found?.allowed) return found;
-    const inner = unwrap(current);
-    current = inner === current ? undefined : inner;
-  }
-  return undefined;
-}
 
 function defaultOf(path: string, value: unknown): string {
   if (value !== undefined) return `\`${JSON.stringify(value)}\``;

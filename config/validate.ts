@@ -263,7 +263,8 @@ function schemaAt(path: readonly string[]): z.ZodType | undefined {
   return current;
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
+/** The schema inside optional, default and prefault wrappers. */
+export function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   while (
     current instanceof z.ZodOptional ||
@@ -275,15 +276,20 @@ function unwrap(schema: z.ZodType): z.ZodType {
   return current;
 }
 
-function metaAt(path: readonly string[]): FieldMeta | undefined {
-  let schema = schemaAt(path);
-  while (schema) {
-    const found = schema.meta() as FieldMeta | undefined;
+/** A field's `allowed`/`example` text, wherever among its wrappers it was attached. */
+export function metaOf(schema: z.ZodType | undefined): FieldMeta | undefined {
+  let current = schema;
+  while (current) {
+    const found = current.meta() as FieldMeta | undefined;
     if (found?.allowed) return found;
-    const inner = unwrap(schema);
-    schema = inner === schema ? undefined : inner;
+    const inner = unwrap(current);
+    current = inner === current ? undefined : inner;
   }
   return undefined;
+}
+
+function metaAt(path: readonly string[]): FieldMeta | undefined {
+  return metaOf(schemaAt(path));
 }
 
 /** The meta of a record's key schema at `path` (what a valid map key looks like). */

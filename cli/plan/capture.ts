@@ -159,15 +159,10 @@ function record(
       if (!err && response) {
         const res = response as RegisterResponse;
         into.push({
-          urn: res.getUrn(),
-          type: req.getType(),
-          name: req.getName(),
-          parent: req.getParent() || undefined,
+          ...identity(req, res),
           protect: req.hasProtect() ? req.getProtect() : false,
           custom: req.getCustom(),
           read: false,
-          provider: req.getProvider() || undefined,
-          dependencies: req.getDependenciesList(),
           deleteBeforeReplace: req.getDeletebeforereplace(),
           ignoreChanges: req.getIgnorechangesList(),
           retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : false,
@@ -183,15 +178,10 @@ function record(
       if (!err && response) {
         const res = response as RegisterResponse;
         into.push({
-          urn: res.getUrn(),
-          type: req.getType(),
-          name: req.getName(),
-          parent: req.getParent() || undefined,
+          ...identity(req, res),
           protect: false,
           custom: true,
           read: true,
-          provider: req.getProvider() || undefined,
-          dependencies: req.getDependenciesList(),
           deleteBeforeReplace: false,
           ignoreChanges: [],
           retainOnDelete: false,
@@ -202,6 +192,24 @@ function record(
       }
       callback(err, response);
     });
+}
+
+/** What a registration and a read both say about a resource: who it is and what it hangs on. */
+function identity(
+  req: Pick<
+    ReadRequest,
+    "getType" | "getName" | "getParent" | "getProvider" | "getDependenciesList"
+  >,
+  res: RegisterResponse,
+) {
+  return {
+    urn: res.getUrn(),
+    type: req.getType(),
+    name: req.getName(),
+    parent: req.getParent() || undefined,
+    provider: req.getProvider() || undefined,
+    dependencies: req.getDependenciesList(),
+  };
 }
 
 function decodeStruct(
