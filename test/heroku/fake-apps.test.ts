@@ -1,35 +1,9 @@
 // The fake's apps and what hangs off them (formation, features, add-ons) behave as Heroku's do:
 // create, read by id or name, update, delete; answers are checked against the schema each time.
-import { HerokuClient } from "../../components/heroku/client";
-import { HerokuApiError } from "../../components/heroku/errors";
-import { FakeHeroku, startFakeHeroku } from "./fake";
 import type { Addon, App, Formation } from "./fake";
-import { isolateHerokuEnv } from "./support";
+import { failure, fake, heroku, useFakeHeroku } from "./fake-suite";
 
-let fake: FakeHeroku;
-let heroku: HerokuClient;
-isolateHerokuEnv();
-
-beforeAll(async () => {
-  fake = await startFakeHeroku({ processTypes: ["web", "worker"], addonProvisionPolls: 2 });
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.reset();
-  process.env.HEROKU_API_KEY = fake.token;
-  heroku = new HerokuClient({ baseUrl: fake.url, retry: { maxAttempts: 1 } });
-});
-afterEach(() => expect(fake.answerProblems).toEqual([]));
-
-async function failure(promise: Promise<unknown>): Promise<HerokuApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof HerokuApiError))
-    throw new Error(`expected a HerokuApiError: ${String(error)}`);
-  return error;
-}
+useFakeHeroku({ processTypes: ["web", "worker"], addonProvisionPolls: 2 });
 
 describe("apps", () => {
   test("create answers every field of the app, with Heroku's URLs", async () => {

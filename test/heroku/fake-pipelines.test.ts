@@ -1,35 +1,10 @@
 // The fake's pipelines, couplings, review-app config, webhooks and log drains behave as Heroku's
 // do; answers are checked against the schema each time.
-import { HerokuClient } from "../../components/heroku/client";
-import { HerokuApiError } from "../../components/heroku/errors";
-import { FakeHeroku, startFakeHeroku, WEBHOOK_SECRET_HEADER } from "./fake";
+import { WEBHOOK_SECRET_HEADER } from "./fake";
 import type { App, AppWebhook, LogDrain, Pipeline } from "./fake";
-import { isolateHerokuEnv } from "./support";
+import { failure, fake, heroku, useFakeHeroku } from "./fake-suite";
 
-let fake: FakeHeroku;
-let heroku: HerokuClient;
-isolateHerokuEnv();
-
-beforeAll(async () => {
-  fake = await startFakeHeroku({ processTypes: ["web", "worker"], addonProvisionPolls: 2 });
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.reset();
-  process.env.HEROKU_API_KEY = fake.token;
-  heroku = new HerokuClient({ baseUrl: fake.url, retry: { maxAttempts: 1 } });
-});
-afterEach(() => expect(fake.answerProblems).toEqual([]));
-
-async function failure(promise: Promise<unknown>): Promise<HerokuApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof HerokuApiError))
-    throw new Error(`expected a HerokuApiError: ${String(error)}`);
-  return error;
-}
+useFakeHeroku({ processTypes: ["web", "worker"], addonProvisionPolls: 2 });
 
 describe("pipelines, couplings and review apps", () => {
   test("a pipeline is owned by a team (by id) or, by default, the user", async () => {
