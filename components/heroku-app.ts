@@ -163,10 +163,13 @@ export class HerokuApp extends pulumi.ComponentResource {
 function checkConfigVars(settings: AppSettings, secrets: Readonly<Record<string, unknown>>): void {
   for (const key of Object.keys(secrets)) {
     if (key in settings.configVars) {
+      // The secret side may come from slipway:secretConfigVars or from the stack's RDS database
+      // (DATABASE_URL), so the plain one is what to name and remove.
       throw SlipwayError.of(
-        `slipway:secretConfigVars.${key}`,
-        `is also set in slipway:app.configVars (plain). Allowed: each config var either plain or ` +
-          `secret. Fix: pulumi config rm --path 'slipway:app.configVars.${key}' (keep the secret).`,
+        `slipway:app.configVars.${key}`,
+        `is also a secret config var (from slipway:secretConfigVars, or DATABASE_URL, which the ` +
+          `stack's RDS database sets). Allowed: each config var either plain or secret. ` +
+          `Fix: pulumi config rm --path 'slipway:app.configVars.${key}' (keep the secret).`,
       );
     }
   }

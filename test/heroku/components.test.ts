@@ -224,7 +224,7 @@ describe("HerokuApp", () => {
     await expect(
       app("staging", { secretConfigVars: { LOG_LEVEL: pulumi.secret("x") } }),
     ).rejects.toThrow(
-      "slipway:secretConfigVars.LOG_LEVEL: is also set in slipway:app.configVars (plain). Allowed: each config var either plain or secret. Fix: pulumi config rm --path 'slipway:app.configVars.LOG_LEVEL' (keep the secret).",
+      "slipway:app.configVars.LOG_LEVEL: is also a secret config var (from slipway:secretConfigVars, or DATABASE_URL, which the stack's RDS database sets). Allowed: each config var either plain or secret. Fix: pulumi config rm --path 'slipway:app.configVars.LOG_LEVEL' (keep the secret).",
     );
   });
 

@@ -237,6 +237,17 @@ describe("secrets from the stack file", () => {
     expect(secretVars["SESSION_SECRET"]).toEqual(new Secret("[secret]"));
   });
 
+  test("a plain DATABASE_URL where RDS provides the secret one stops the plan, naming the plain key", async () => {
+    await expect(
+      planStack("staging", (values) => {
+        const app = values["slipway:app"] as { configVars: Record<string, string> };
+        app.configVars["DATABASE_URL"] = "postgres://elsewhere";
+      }),
+    ).rejects.toThrow(
+      "slipway:app.configVars.DATABASE_URL: is also a secret config var (from slipway:secretConfigVars, or DATABASE_URL, which the stack's RDS database sets).",
+    );
+  });
+
   test("plain values in secretConfigVars stop the plan, naming the key and never the value", async () => {
     await expect(
       planStack("staging", (values) => {
