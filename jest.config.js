@@ -13,6 +13,8 @@ module.exports = {
     "errors.ts",
     "config/**/*.ts",
     "components/**/*.ts",
+    "heroku/**/*.ts",
+    "operations/**/*.ts",
     "policy/**/*.ts",
     "cli/**/*.ts",
   ],

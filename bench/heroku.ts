@@ -15,14 +15,14 @@ import { HerokuApp } from "../components/heroku-app";
 import { addonProvider } from "../components/heroku/addon";
 import { appProvider } from "../components/heroku/app";
 import { appFeatureProvider } from "../components/heroku/app-feature";
-import { API_URL_ENV } from "../components/heroku/client";
+import { API_URL_ENV } from "../heroku/client";
 import { configVarsProvider } from "../components/heroku/config-vars";
 import { formationProvider } from "../components/heroku/formation";
 import { appWebhookProvider, logDrainProvider } from "../components/heroku/hooks";
 import { pipelineCouplingProvider, pipelineProvider } from "../components/heroku/pipeline";
 import { HEROKU_TYPE_PREFIX } from "../components/heroku/resources";
 import { reviewAppConfigProvider } from "../components/heroku/review-app-config";
-import { API_KEY_ENV } from "../components/heroku/token";
+import { API_KEY_ENV } from "../heroku/token";
 import { validateSettings } from "../config/validate";
 import { FakeHeroku, startFakeHeroku } from "../test/heroku/fake";
 

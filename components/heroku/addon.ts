@@ -10,7 +10,7 @@
 // the old one holds, which Heroku gives only to the first attachment.
 import type * as pulumi from "@pulumi/pulumi";
 import { ADDON_PLAN, CONFIG_VAR_NAME } from "../../config/limits";
-import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
+import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/client";
 import { InputChecker } from "./check";
 import { defineProvider, Props } from "./provider";
 

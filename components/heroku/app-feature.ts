@@ -5,8 +5,8 @@
 // the old one off first, so naming the same app another way cannot end with the feature off.
 import type * as pulumi from "@pulumi/pulumi";
 import { APP_FEATURE } from "../../config/limits";
-import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
-import { isNotFound } from "./errors";
+import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/client";
+import { isNotFound } from "../../heroku/errors";
 import { InputChecker } from "./check";
 import { defineProvider, Props } from "./provider";
 

@@ -8,7 +8,7 @@
 // hand is not seen (slipway sets them again whenever `buildpacks` changes).
 import type * as pulumi from "@pulumi/pulumi";
 import { HEROKU_APP_NAME, HEROKU_REGIONS, HEROKU_STACKS } from "../../config/limits";
-import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
+import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/client";
 import { InputChecker } from "./check";
 import { ADOPT_WINDOW_MS, createdSince, defineProvider, Props } from "./provider";
 

@@ -9,8 +9,8 @@
 // switch between two ways of naming the same app cannot delete what was just set).
 import type * as pulumi from "@pulumi/pulumi";
 import { CONFIG_VAR_NAME } from "../../config/limits";
-import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
-import { isNotFound } from "./errors";
+import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/client";
+import { isNotFound } from "../../heroku/errors";
 import { InputChecker } from "./check";
 import { defineProvider, Props } from "./provider";
 

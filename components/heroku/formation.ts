@@ -11,8 +11,8 @@
 // Changes: a new `app` replaces the resource; everything else changes in place.
 import type * as pulumi from "@pulumi/pulumi";
 import { DYNO_SIZE_NAMES, PROCESS_TYPE } from "../../config/limits";
-import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
-import { isNotFound } from "./errors";
+import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/client";
+import { isNotFound } from "../../heroku/errors";
 import { InputChecker } from "./check";
 import { defineProvider, Props, sameValue } from "./provider";
 

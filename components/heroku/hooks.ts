@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { WEBHOOK_EVENTS } from "../../config/limits";
-import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
+import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/client";
 import { InputChecker } from "./check";
 import { defineProvider, Props } from "./provider";
 

@@ -7,7 +7,7 @@
 // PipelineCoupling: an app in one stage of a pipeline. A new `stage` moves it in place; another
 // `app` or `pipeline` replaces the coupling, deleting it first (an app belongs to one pipeline).
 import type * as pulumi from "@pulumi/pulumi";
-import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
+import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/client";
 import { InputChecker } from "./check";
 import { ADOPT_WINDOW_MS, createdSince, defineProvider, isUuid, Props } from "./provider";
 

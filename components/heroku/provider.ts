@@ -5,7 +5,7 @@
 // Everything a provider's functions reference is serialized into the resource's state, so this
 // module keeps them small and free of secrets: the token is read at call time (token.ts).
 import type * as pulumi from "@pulumi/pulumi";
-import { configureApiKey, ConfigureRequestLike } from "./token";
+import { configureApiKey, ConfigureRequestLike } from "../../heroku/token";
 
 export type Props = Record<string, unknown>;
 

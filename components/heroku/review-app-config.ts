@@ -7,8 +7,8 @@
 // replaces the config, disabling the old one first (a pipeline has one).
 import type * as pulumi from "@pulumi/pulumi";
 import { SlipwayError } from "../../errors";
-import { HerokuClient, HerokuClientOptions, herokuPath } from "./client";
-import { isNotFound, keepMessage } from "./errors";
+import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/client";
+import { isNotFound, keepMessage } from "../../heroku/errors";
 import { InputChecker } from "./check";
 import { defineProvider, Props } from "./provider";
 import { GITHUB_CONNECTED_KEY } from "./resources";

@@ -4,12 +4,12 @@ import {
   CreateOrAdoptRequest,
   HerokuClient,
   HerokuClientOptions,
-} from "../../components/heroku/client";
+} from "../../heroku/client";
 import {
   HerokuAdoptError,
   HerokuApiError,
   HerokuNetworkError,
-} from "../../components/heroku/errors";
+} from "../../heroku/errors";
 import { Fault, FakeHeroku, Faults, startFakeHeroku, WEBHOOK_SECRET_HEADER } from "./fake";
 import type { App, AppWebhook } from "./fake";
 import {

@@ -1,9 +1,9 @@
 // The client's fault matrix against the fake: for each fault and method, the outcome, the exact
 // number of requests, and the waits on an injected clock. Jitter is pinned (random = 0), so each
 // backoff is half its ceiling: 250, 500, 1000, 2000 ms with the default policy.
-import { HerokuClient, HerokuClientOptions } from "../../components/heroku/client";
-import { HerokuApiError, HerokuNetworkError } from "../../components/heroku/errors";
-import { RateLimitState } from "../../components/heroku/retry";
+import { HerokuClient, HerokuClientOptions } from "../../heroku/client";
+import { HerokuApiError, HerokuNetworkError } from "../../heroku/errors";
+import { RateLimitState } from "../../heroku/retry";
 import { Fault, FakeHeroku, Faults, startFakeHeroku } from "./fake";
 import {
   closedPortUrl,

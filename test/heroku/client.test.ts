@@ -5,9 +5,9 @@ import {
   HerokuClient,
   herokuPath,
   USER_AGENT,
-} from "../../components/heroku/client";
-import { HerokuApiError, MALFORMED_RESPONSE } from "../../components/heroku/errors";
-import { configureApiKey } from "../../components/heroku/token";
+} from "../../heroku/client";
+import { HerokuApiError, MALFORMED_RESPONSE } from "../../heroku/errors";
+import { configureApiKey } from "../../heroku/token";
 import { SlipwayError } from "../../errors";
 import { FakeHeroku, Faults, startFakeHeroku } from "./fake";
 import type { App } from "./fake";

@@ -1,8 +1,8 @@
 // The set-up the fake's own behaviour tests share: one fake for the file, reset before each test,
 // a client that does not retry (so each request is seen once), and no answer that broke the
 // schema. `fake` and `heroku` are live bindings, valid inside tests.
-import { HerokuClient } from "../../components/heroku/client";
-import { HerokuApiError } from "../../components/heroku/errors";
+import { HerokuClient } from "../../heroku/client";
+import { HerokuApiError } from "../../heroku/errors";
 import { FakeHeroku, FakeHerokuOptions, startFakeHeroku } from "./fake";
 import { isolateHerokuEnv, rejectionOf } from "./support";
 

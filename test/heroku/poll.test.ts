@@ -1,6 +1,6 @@
 // client.poll: waiting for Heroku's asynchronous work (add-on provisioning) with a bound.
-import { HerokuClient } from "../../components/heroku/client";
-import { HerokuApiError, HerokuWaitError } from "../../components/heroku/errors";
+import { HerokuClient } from "../../heroku/client";
+import { HerokuApiError, HerokuWaitError } from "../../heroku/errors";
 import { FakeHeroku, startFakeHeroku } from "./fake";
 import type { Addon } from "./fake";
 import { FakeClock, fakeClock, isolateHerokuEnv, rejectionOf } from "./support";

@@ -1,7 +1,7 @@
 // Helpers for the provider tests: one fake per file, a provider driven the way the engine drives
 // it (check, then create with the checked inputs; diff and update against the stored outputs).
 import type * as pulumi from "@pulumi/pulumi";
-import { HerokuClient, HerokuClientOptions } from "../../components/heroku/client";
+import { HerokuClient, HerokuClientOptions } from "../../heroku/client";
 import { FakeHeroku, startFakeHeroku } from "./fake";
 import { fakeClock, isolateHerokuEnv, STALL_TIMEOUT_MS, warmUp } from "./support";
 

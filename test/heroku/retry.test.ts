@@ -8,7 +8,7 @@ import {
   RateLimitState,
   realSleep,
   sharedRateLimitState,
-} from "../../components/heroku/retry";
+} from "../../heroku/retry";
 import {
   HerokuAdoptError,
   HerokuApiError,
@@ -16,7 +16,7 @@ import {
   isNotFound,
   isUncertainOutcome,
   MALFORMED_RESPONSE,
-} from "../../components/heroku/errors";
+} from "../../heroku/errors";
 
 const policy = DEFAULT_RETRY_POLICY;
 

@@ -1,8 +1,8 @@
 // The token never shows in anything the client produces when things go wrong: error messages,
 // stacks, fields, causes, retry events, even when the server echoes it back.
 import { inspect } from "node:util";
-import { HerokuClient, HerokuClientOptions } from "../../components/heroku/client";
-import { HerokuApiError } from "../../components/heroku/errors";
+import { HerokuClient, HerokuClientOptions } from "../../heroku/client";
+import { HerokuApiError } from "../../heroku/errors";
 import { FakeHeroku, Faults, startFakeHeroku } from "./fake";
 import type { App } from "./fake";
 import {

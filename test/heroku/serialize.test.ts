@@ -3,8 +3,8 @@
 // the token, stay small, and work when loaded back, taking its token from `configure`.
 import Module from "node:module";
 import * as pulumi from "@pulumi/pulumi";
-import { HerokuClient, herokuPath } from "../../components/heroku/client";
-import { configureApiKey, ConfigureRequestLike } from "../../components/heroku/token";
+import { HerokuClient, herokuPath } from "../../heroku/client";
+import { configureApiKey, ConfigureRequestLike } from "../../heroku/token";
 import { FakeHeroku, Faults, startFakeHeroku } from "./fake";
 import type { App } from "./fake";
 import { isolateHerokuEnv } from "./support";

@@ -2,8 +2,8 @@
 // fake (to check what it answers to requests the client would never send), and env handling.
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { API_KEY_ENV, setConfiguredApiKey } from "../../components/heroku/token";
-import { API_URL_ENV } from "../../components/heroku/client";
+import { API_KEY_ENV, setConfiguredApiKey } from "../../heroku/token";
+import { API_URL_ENV } from "../../heroku/client";
 
 export interface FakeClock {
   readonly now: () => number;

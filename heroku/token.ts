@@ -1,7 +1,7 @@
 // Where the Heroku API token comes from, read at the moment of each request. Nothing here keeps
 // the token in a variable that Pulumi's closure serialization could capture: a token handed over
 // by a dynamic provider's `configure` lives on `globalThis` of the provider process only.
-import { SlipwayError } from "../../errors";
+import { SlipwayError } from "../errors";
 import { keepMessage } from "./errors";
 
 /** The stack config key a dynamic provider's `configure` reads the token from. */
