@@ -42,12 +42,12 @@ interface Workflow {
 }
 
 const WORKFLOWS_DIR = path.join(PROJECT_DIR, ".github", "workflows");
-const FILES = ["ci.yml", "deploy.yml", "review-stack.yml"];
+const FILES = ["ci.yml", "infrastructure.yml", "review.yml"];
 const text = (file: string) => fs.readFileSync(path.join(WORKFLOWS_DIR, file), "utf8");
 const workflows = Object.fromEntries(FILES.map((f) => [f, parse(text(f)) as Workflow]));
 const ci = workflows["ci.yml"] as Workflow;
-const deploy = workflows["deploy.yml"] as Workflow;
-const review = workflows["review-stack.yml"] as Workflow;
+const deploy = workflows["infrastructure.yml"] as Workflow;
+const review = workflows["review.yml"] as Workflow;
 
 const allJobs = Object.entries(workflows).flatMap(([file, wf]) =>
   Object.entries(wf.jobs).map(([id, job]) => ({ file, id, job })),
@@ -66,7 +66,7 @@ describe("triggers", () => {
     expect(ci.on).toEqual({ pull_request: null, push: { branches: [defaults.productionBranch] } });
   });
 
-  test("deploy runs on pushes to the production and staging branches, and by hand", () => {
+  test("infrastructure runs on pushes to the production and staging branches, and by hand", () => {
     expect(deploy.on).toEqual({
       push: { branches: [defaults.productionBranch, defaults.stagingBranch] },
       workflow_dispatch: {
@@ -83,7 +83,7 @@ describe("triggers", () => {
     });
   });
 
-  test("review-stack is only called by other workflows, with slipway's location and config", () => {
+  test("review is only called by other workflows, with slipway's location and config", () => {
     expect(Object.keys(review.on)).toEqual(["workflow_call"]);
     const call = review.on["workflow_call"] as {
       inputs: Record<string, { type: string; required: boolean }>;
@@ -114,8 +114,8 @@ describe("permissions", () => {
       .map(({ file, id, job }) => [`${file}#${id}`, job.permissions]);
     expect(Object.fromEntries(granted)).toEqual({
       "ci.yml#preview": { contents: "read", "id-token": "write", "pull-requests": "write" },
-      "deploy.yml#staging": { contents: "read", "id-token": "write" },
-      "deploy.yml#production": { contents: "read", "id-token": "write" },
+      "infrastructure.yml#staging": { contents: "read", "id-token": "write" },
+      "infrastructure.yml#production": { contents: "read", "id-token": "write" },
     });
     for (const { job } of allJobs) {
       const assumesRole = job.steps.some((s) => s.uses?.startsWith(CONFIGURE_AWS));
@@ -207,7 +207,7 @@ describe("ci", () => {
   });
 });
 
-describe("deploy", () => {
+describe("infrastructure", () => {
   test.each([
     { stack: "staging", needs: undefined, condition: undefined },
     {
@@ -238,7 +238,7 @@ describe("deploy", () => {
   });
 });
 
-describe("review-stack", () => {
+describe("review", () => {
   const job = review.jobs["plan"] as Job;
   const script = job.steps.find((s) => s.id === "name")?.run as string;
   const slug = (branch: string, output: string) =>
