@@ -129,3 +129,42 @@ export const WEBHOOK_EVENTS = [
   "api:sni-endpoint",
   "dyno",
 ] as const;
+
+/**
+ * A path in the application's repository as `slipway:deploy` names them: relative, no `..`
+ * segment, no glob. A folder ends in `/`; both folders and files match at any depth, so
+ * `migrations/` also covers `apps/web/migrations/` in a monorepo.
+ */
+export const REPOSITORY_PATH = /^(?![/])(?!(?:.*\/)?\.\.(?:\/|$))[\w.@+/-]+$/;
+
+/** Where the common frameworks keep migrations (Knex, Sequelize, Django, Prisma: `migrations/`;
+ * Rails: `db/migrate/`; Flyway: `db/migration/`; Alembic: `alembic/versions/`). */
+export const DEFAULT_MIGRATION_PATHS = [
+  "migrations/",
+  "db/migrate/",
+  "db/migration/",
+  "alembic/versions/",
+] as const;
+
+/** Files whose change alters what a Heroku build produces: dependency manifests and lockfiles
+ * of the official buildpacks' languages, runtime pins, the Procfile and app.json. */
+export const DEFAULT_BUILD_PATHS = [
+  "app.json",
+  "Procfile",
+  "package.json",
+  "package-lock.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  ".node-version",
+  ".nvmrc",
+  "requirements.txt",
+  "Pipfile.lock",
+  "poetry.lock",
+  "uv.lock",
+  ".python-version",
+  "runtime.txt",
+  "Gemfile.lock",
+  "go.mod",
+  "go.sum",
+  "project.toml",
+] as const;

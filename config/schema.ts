@@ -528,6 +528,88 @@ export const reviewAppsSchema = z
     meta("an object: { addons, size, staleDays, githubConnected, waitForCi }", "{ staleDays: 5 }"),
   );
 
+/** A path in the application's repository: a folder (ending in `/`) or a file, no glob. */
+const repositoryPath = (example: string) =>
+  z
+    .string()
+    .regex(limits.REPOSITORY_PATH)
+    .meta(
+      meta(
+        "a path in the repository: a folder ending in / or a file, matched at any depth; no leading /, no .., no glob",
+        example,
+      ),
+    );
+
+const seconds = (what: string, min: number, max: number, fallback: number) =>
+  z
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .default(fallback)
+    .meta(meta(`a whole number of seconds from ${min} to ${max}: ${what}`, String(fallback)));
+
+export const deploySchema = z
+  .strictObject({
+    migrationPaths: z
+      .array(repositoryPath("db/migrate/"))
+      .default([...limits.DEFAULT_MIGRATION_PATHS])
+      .meta(
+        meta(
+          "paths whose changes are database migrations: `slipway changes` flags them and `slipway promote --rollback auto` does not roll back past them",
+          "[db/migrate/, migrations/]",
+        ),
+      ),
+    buildPaths: z
+      .array(repositoryPath("package-lock.json"))
+      .default([...limits.DEFAULT_BUILD_PATHS])
+      .meta(
+        meta(
+          "paths whose changes alter the build (lockfiles, Procfile, app.json): `slipway changes` flags them",
+          "[package-lock.json, Procfile]",
+        ),
+      ),
+    pollIntervalSeconds: seconds("how often deploy and promote ask Heroku for news", 1, 60, 2),
+    healthWindowSeconds: seconds("how long the health check may take to pass", 10, 3600, 300),
+    healthChecks: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(3)
+      .meta(
+        meta(
+          "a whole number from 1 to 20: consecutive HTTP 200 answers that make an app healthy",
+          "3",
+        ),
+      ),
+    snapshotsKept: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .meta(
+        meta(
+          "a whole number from 1 to 100: how many of its own pre-promote snapshots slipway keeps (older ones of slipway's are deleted; no other snapshot is touched)",
+          "10",
+        ),
+      ),
+    snapshotTimeoutSeconds: seconds(
+      "how long promote waits for the pre-promote snapshot before it aborts",
+      60,
+      7200,
+      1800,
+    ),
+  })
+  .prefault({})
+  .meta(
+    meta(
+      "an object: { migrationPaths, buildPaths, pollIntervalSeconds, healthWindowSeconds, healthChecks, snapshotsKept, snapshotTimeoutSeconds }",
+      "{ healthChecks: 3 }",
+    ),
+  );
+
 export const environmentSchema = z
   .enum(["production", "staging", "review"])
   .meta(meta("production, staging or review", "staging"));
@@ -557,6 +639,7 @@ export const slipwaySchema = z.strictObject({
   github: githubSchema,
   alerting: alertingSchema,
   reviewApps: reviewAppsSchema,
+  deploy: deploySchema,
   secretConfigVars: secretConfigVarsSchema,
 });
 
@@ -569,3 +652,4 @@ export type DatabaseSettings = z.infer<typeof databaseSchema>;
 export type GithubSettings = z.infer<typeof githubSchema>;
 export type AlertingSettings = z.infer<typeof alertingSchema>;
 export type ReviewAppsSettings = z.infer<typeof reviewAppsSchema>;
+export type DeploySettings = z.infer<typeof deploySchema>;

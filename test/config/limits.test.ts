@@ -3,6 +3,7 @@ import {
   isValidBranchName,
   isValidIpv4Cidr,
   isValidRepositoryName,
+  REPOSITORY_PATH,
 } from "../../config/limits";
 
 describe("isValidBranchName follows git check-ref-format", () => {
@@ -73,5 +74,29 @@ describe("isUrlWithProtocol", () => {
     ["not a url", ["https:"], false],
   ])("%j with %j is %s", (url, protocols, valid) => {
     expect(isUrlWithProtocol(url, protocols)).toBe(valid);
+  });
+});
+
+describe("REPOSITORY_PATH: repository folders and files for slipway:deploy", () => {
+  test.each([
+    ["migrations/", true],
+    ["db/migrate/", true],
+    ["apps/web/prisma/migrations/", true],
+    ["package-lock.json", true],
+    [".nvmrc", true],
+    ["Procfile", true],
+    ["@scope/pkg/package.json", true],
+    ["a+b/c_d.e-f", true],
+    ["/etc/passwd", false],
+    ["../db/", false],
+    ["db/../secrets/", false],
+    ["db/..", false],
+    ["..", false],
+    ["*.lock", false],
+    ["db/migrate/*.rb", false],
+    ["db migrate/", false],
+    ["", false],
+  ])("%j is %s", (path, valid) => {
+    expect(REPOSITORY_PATH.test(path)).toBe(valid);
   });
 });

@@ -289,6 +289,42 @@ const badInputs: [string, Record<string, unknown>, string, string[]][] = [
     ['got "qa"', "production, staging or review"],
   ],
   [
+    "migration path climbing out of the repository",
+    { app, deploy: { migrationPaths: ["../db/"] } },
+    "slipway:deploy.migrationPaths[0]",
+    ['got "../db/"', "no ..", "db/migrate/"],
+  ],
+  [
+    "build path as a glob",
+    { app, deploy: { buildPaths: ["*.lock"] } },
+    "slipway:deploy.buildPaths[0]",
+    ['got "*.lock"', "no glob", "package-lock.json"],
+  ],
+  [
+    "poll interval of zero",
+    { app, deploy: { pollIntervalSeconds: 0 } },
+    "slipway:deploy.pollIntervalSeconds",
+    ["got 0", "from 1 to 60"],
+  ],
+  [
+    "health window past an hour",
+    { app, deploy: { healthWindowSeconds: 3601 } },
+    "slipway:deploy.healthWindowSeconds",
+    ["got 3601", "from 10 to 3600"],
+  ],
+  [
+    "health checks as a fraction",
+    { app, deploy: { healthChecks: 2.5 } },
+    "slipway:deploy.healthChecks",
+    ["got 2.5", "1 to 20"],
+  ],
+  [
+    "no snapshot kept",
+    { app, deploy: { snapshotsKept: 0 } },
+    "slipway:deploy.snapshotsKept",
+    ["got 0", "1 to 100"],
+  ],
+  [
     "boolean as a string",
     { app, database: { multiAz: "yes" } },
     "slipway:database.multiAz",
@@ -365,6 +401,34 @@ describe("validateSettings", () => {
       latencyMs: 1000,
     });
     expect(settings.pipeline).toEqual({ productionStack: "production" });
+    expect(settings.deploy).toEqual({
+      migrationPaths: ["migrations/", "db/migrate/", "db/migration/", "alembic/versions/"],
+      buildPaths: [
+        "app.json",
+        "Procfile",
+        "package.json",
+        "package-lock.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        ".node-version",
+        ".nvmrc",
+        "requirements.txt",
+        "Pipfile.lock",
+        "poetry.lock",
+        "uv.lock",
+        ".python-version",
+        "runtime.txt",
+        "Gemfile.lock",
+        "go.mod",
+        "go.sum",
+        "project.toml",
+      ],
+      pollIntervalSeconds: 2,
+      healthWindowSeconds: 300,
+      healthChecks: 3,
+      snapshotsKept: 10,
+      snapshotTimeoutSeconds: 1800,
+    });
     expect(settings.secretConfigVars).toEqual({});
   });
 
