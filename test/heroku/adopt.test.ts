@@ -1,15 +1,7 @@
 // createOrAdopt: a create is sent once; after an uncertain outcome (or "name taken") the resource
 // is looked up by name and adopted only when it matches what was asked.
-import {
-  CreateOrAdoptRequest,
-  HerokuClient,
-  HerokuClientOptions,
-} from "../../heroku/client";
-import {
-  HerokuAdoptError,
-  HerokuApiError,
-  HerokuNetworkError,
-} from "../../heroku/errors";
+import { CreateOrAdoptRequest, HerokuClient, HerokuClientOptions } from "../../heroku/client";
+import { HerokuAdoptError, HerokuApiError, HerokuNetworkError } from "../../heroku/errors";
 import { Fault, FakeHeroku, Faults, startFakeHeroku, WEBHOOK_SECRET_HEADER } from "./fake";
 import type { App, AppWebhook } from "./fake";
 import {

@@ -1,11 +1,6 @@
 // The client's contract without faults: headers, where the base URL and token come from (at call
 // time), paging, error shapes, 404 handling.
-import {
-  ACCEPT_HEADER,
-  HerokuClient,
-  herokuPath,
-  USER_AGENT,
-} from "../../heroku/client";
+import { ACCEPT_HEADER, HerokuClient, herokuPath, USER_AGENT } from "../../heroku/client";
 import { HerokuApiError, MALFORMED_RESPONSE } from "../../heroku/errors";
 import { configureApiKey } from "../../heroku/token";
 import { SlipwayError } from "../../errors";
