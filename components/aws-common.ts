@@ -37,3 +37,9 @@ export function awsName(prefix: string): string {
   }
   return name;
 }
+
+/** The RDS instance identifier of the database whose resources are named after `prefix`
+ * (the app's name): what alarms watch and what `slipway promote` snapshots. */
+export function databaseIdentifier(prefix: string): string {
+  return `${awsName(prefix)}-db`;
+}

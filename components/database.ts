@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DatabaseSettings } from "../config/schema";
-import { AwsStackKind, awsName, awsTags } from "./aws-common";
+import { AwsStackKind, awsTags, databaseIdentifier } from "./aws-common";
 
 export const POSTGRES_DATABASE_TYPE = "slipway:aws:PostgresDatabase";
 
@@ -115,7 +115,7 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
     super(POSTGRES_DATABASE_TYPE, name, {}, opts);
     const { settings, kind } = args;
     const behaviour = DATABASE_BEHAVIOUR[kind];
-    const identifier = `${awsName(args.namePrefix)}-db`;
+    const identifier = databaseIdentifier(args.namePrefix);
     const tags = awsTags(kind);
     for (const warning of databaseWarnings(settings)) void pulumi.log.warn(warning, this);
 

@@ -2,7 +2,7 @@
 // captured, the policy pack evaluated on what was captured.
 import * as path from "node:path";
 import { SlipwayError } from "../../errors";
-import { NAMESPACE, StackKind, validateSettings } from "../../config/validate";
+import { NAMESPACE, StackKind, ValidatedSettings, validateSettings } from "../../config/validate";
 import { CapturedStack, runUnderMocks } from "./capture";
 import { createMocks } from "./mocks";
 import { listStacks, readProject, readStackConfig, StackConfig } from "./stack-files";
@@ -55,7 +55,10 @@ export async function planConfigs(
   } = {},
 ): Promise<StackPlan[]> {
   // Validate every stack's config before running anything, so bad input fails fast.
-  const configs = stackConfigs.map((config) => ({ config, kind: validateStackConfig(config) }));
+  const configs = stackConfigs.map((config) => ({
+    config,
+    kind: validateStackConfig(config).kind,
+  }));
   const program = options.program ?? loadProgram();
   const planned = new Map<string, StackPlan>((options.known ?? []).map((p) => [p.stack, p]));
   const results: StackPlan[] = [];
@@ -105,7 +108,8 @@ function chooseStacks(options: PlanOptions): string[] {
   return all;
 }
 
-function validateStackConfig(config: StackConfig): StackKind {
+/** Validates a stack file's `slipway` settings; a problem names the file and the key. */
+export function validateStackConfig(config: StackConfig): ValidatedSettings {
   const raw: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   const otherKeys: string[] = [];
@@ -119,7 +123,7 @@ function validateStackConfig(config: StackConfig): StackKind {
     if (config.secretKeys.includes(key)) secretKeys.push(name);
   }
   try {
-    return validateSettings(raw, config.stack, secretKeys, otherKeys).kind;
+    return validateSettings(raw, config.stack, secretKeys, otherKeys);
   } catch (error) {
     throw contextualize(error, config);
   }

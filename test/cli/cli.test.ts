@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { main, USAGE } from "../../cli/main";
+import { planCommand } from "../../cli/commands/plan";
+import { COMMANDS, helpFor, main, USAGE } from "../../cli/main";
 import { PROJECT_DIR } from "../support/stacks";
 
 const BIN = path.join(PROJECT_DIR, "bin", "slipway.js");
@@ -133,8 +134,12 @@ describe("main", () => {
       "slipway: arguments: Unknown option '--colour'. Allowed: --stack, --config, --format, --policy-config, --dir, --help. Fix: run `slipway plan --help`.\n",
     ],
     [
-      ["deploy"],
-      'slipway: command: unknown command "deploy". Allowed: plan. Fix: run `slipway --help`.\n',
+      ["plna"],
+      `slipway: command: unknown command "plna". Did you mean plan? Allowed: ${COMMANDS.map((c) => c.name).join(", ")}. Fix: run \`slipway --help\`.\n`,
+    ],
+    [
+      ["launch"],
+      `slipway: command: unknown command "launch". Allowed: ${COMMANDS.map((c) => c.name).join(", ")}. Fix: run \`slipway --help\`.\n`,
     ],
     [
       ["plan", "--config", "Pulumi.staging.yaml", "--stack", "a", "--stack", "b"],
@@ -190,7 +195,16 @@ describe("main", () => {
 
   test("help is printed on request (exit 0) and without a command (exit 2)", async () => {
     expect(await run(["--help"])).toEqual({ code: 0, stdout: USAGE, stderr: "" });
-    expect(await run(["plan", "--help"])).toEqual({ code: 0, stdout: USAGE, stderr: "" });
+    expect(await run(["plan", "--help"])).toEqual({
+      code: 0,
+      stdout: helpFor(planCommand),
+      stderr: "",
+    });
+    expect(await run(["help", "plan"])).toEqual({
+      code: 0,
+      stdout: helpFor(planCommand),
+      stderr: "",
+    });
     expect(await run([])).toEqual({ code: 2, stdout: USAGE, stderr: "" });
   });
 });
