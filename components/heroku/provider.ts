@@ -15,6 +15,22 @@ export const PROVIDER_KEY = "__provider";
 /** How Pulumi marks an input whose value is not known yet (during a preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/**
+ * Every way the engine marks an unknown value. The Node.js SDK sends `UNKNOWN_VALUE` for all of
+ * them; the engine sends a typed one (bool, number, array, asset, archive, object) for a value
+ * whose type it knows, such as another provider's output in a preview (`UnknownBoolValue` and its
+ * siblings in the engine's `sdk/go/common/resource/plugin/rpc.go`).
+ */
+export const UNKNOWN_VALUES: readonly string[] = [
+  UNKNOWN_VALUE,
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  "030794c1-ac77-496b-92df-f27374a8bd58",
+  "e48ece36-62e2-4504-bad9-02848725956a",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+];
+
 export interface CheckFailure {
   readonly property: string;
   readonly reason: string;
@@ -86,6 +102,12 @@ export function defineProvider<I extends Props, O extends I>(
  * carry the inputs forward and, after a refresh, what Heroku had). Every resource answers
  * `deleteBeforeReplace`: each is unique in its scope (app and pipeline names, one coupling per
  * app, one config var per name), so a replacement created first would collide with the old one.
+ *
+ * A value unknown in a preview counts as a change but never as a replacement: the app's id is
+ * unknown in the preview of any change to the app (the SDK's host has no preview support, so the
+ * engine hands back the inputs as the app's outputs, without `appId`), and replacing every child
+ * on that would be wrong and, for protected children, an error. The update's own diff decides
+ * once the value is known (docs/heroku.md, "Against the engine").
  */
 export function diffInputs<I extends Props, O extends I>(
   spec: Pick<ResourceSpec<I, O>, "inputs" | "replaceOn" | "satisfies">,
@@ -98,6 +120,7 @@ export function diffInputs<I extends Props, O extends I>(
     return !sameValue(olds[key], news[key]);
   });
   const replaces = changed.filter((key) => {
+    if (containsUnknown(news[key])) return false;
     const rule = spec.replaceOn[key];
     return rule === true || (rule !== undefined && rule(olds, news));
   });
@@ -124,7 +147,7 @@ function normalize(value: unknown): unknown {
 
 /** Whether `value` is, or holds, a value Pulumi does not know yet. */
 export function containsUnknown(value: unknown): boolean {
-  if (value === UNKNOWN_VALUE) return true;
+  if (typeof value === "string") return UNKNOWN_VALUES.includes(value);
   if (Array.isArray(value)) return value.some(containsUnknown);
   if (value !== null && typeof value === "object")
     return Object.values(value).some(containsUnknown);

@@ -27,6 +27,11 @@ test.each([
   [UNKNOWN_VALUE, true],
   [[1, UNKNOWN_VALUE], true],
   [{ a: { b: UNKNOWN_VALUE } }, true],
+  // The engine's typed sentinels: bool, number, object.
+  ["1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", true],
+  [{ n: "3eeb2bf0-c639-47a8-9e75-3b44932eb421" }, true],
+  [["dd056dcd-154b-4c76-9bd3-c8f88648b5ff"], true],
+  ["01234567-89ab-4cde-8f01-000000000001", false],
   [{ a: "known" }, false],
   [null, false],
 ])("containsUnknown(%j) is %s", (value, expected) => {
@@ -70,13 +75,15 @@ describe("diffInputs", () => {
     ["a name", { name: "b", region: "us", plan: "x:1" }, true, []],
     ["a region", { name: "a", region: "eu", plan: "x:1" }, true, ["region"]],
     ["a plan by the rule", { name: "a", region: "us", plan: "y:1" }, true, ["plan"]],
+    // Unknown in a preview: a change, never a replacement (the update's diff decides).
+    ["an unknown region (preview)", { name: "a", region: UNKNOWN_VALUE, plan: "x:1" }, true, []],
+    ["an unknown plan (preview)", { name: "a", region: "us", plan: UNKNOWN_VALUE }, true, []],
     [
-      "an unknown region (preview)",
-      { name: "a", region: UNKNOWN_VALUE, plan: "x:1" },
+      "a known region change beside an unknown plan",
+      { name: "a", region: "eu", plan: UNKNOWN_VALUE },
       true,
       ["region"],
     ],
-    ["an unknown plan (preview)", { name: "a", region: "us", plan: UNKNOWN_VALUE }, true, ["plan"]],
   ])("%s", (_what, news, changes, replaces) => {
     expect(diffInputs(spec as never, olds as never, news as never)).toEqual({
       changes,
