@@ -79,8 +79,12 @@ export function defineProvider<I extends Props, O extends I>(
       return Promise.resolve(diffInputs(spec, olds as O, news as I));
     },
     async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-      const { id, outs } = await spec.create(withoutProvider(inputs) as I);
-      return { id, outs: compact(outs) };
+      try {
+        const { id, outs } = await spec.create(withoutProvider(inputs) as I);
+        return { id, outs: compact(outs) };
+      } catch (error) {
+        throw forTheHost(error, inputs);
+      }
     },
     async read(id: string, props?: Props): Promise<pulumi.dynamic.ReadResult> {
       const live = await spec.read(id, withoutProvider(props ?? {}) as O);
@@ -88,8 +92,12 @@ export function defineProvider<I extends Props, O extends I>(
       return live === undefined ? {} : { id, props: compact(live) };
     },
     async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-      const outs = await spec.update(id, withoutProvider(olds) as O, withoutProvider(news) as I);
-      return { outs: compact(outs) };
+      try {
+        const outs = await spec.update(id, withoutProvider(olds) as O, withoutProvider(news) as I);
+        return { outs: compact(outs) };
+      } catch (error) {
+        throw forTheHost(error, news);
+      }
     },
     async delete(id: string, props: Props): Promise<void> {
       await spec.delete(id, withoutProvider(props) as O);
@@ -163,6 +171,58 @@ export function compact<T>(value: T): T {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, compact(v)]),
   ) as T;
+}
+
+/** The marker `initFailure` sets: only errors it made report a resource that exists. */
+const INIT_FAILURE = "slipwayInitFailure";
+
+/** What the SDK's host reads off an error to report a resource created but not initialized. */
+interface InitFailure extends Error {
+  id: string;
+  properties: Props;
+  reasons: string[];
+}
+
+/**
+ * `error`, as the report of a resource that exists but did not become ready (an add-on still
+ * provisioning, an app whose buildpacks were refused): the engine keeps it in state under `id`
+ * with `outs` as its outputs and the message as its init error, so a refresh reads it, the next
+ * `pulumi up` updates it and a destroy deletes it. Without this the engine forgets it exists.
+ */
+export function initFailure(error: unknown, id: string, outs: Props): Error {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  return Object.assign(failure, {
+    id,
+    properties: outs,
+    reasons: [failure.message],
+    [INIT_FAILURE]: true,
+  });
+}
+
+function isInitFailure(error: unknown): error is InitFailure {
+  return typeof error === "object" && error !== null && INIT_FAILURE in error;
+}
+
+/**
+ * A failed create or update as the SDK's host must read it. Its `grpcResponseFromError` takes any
+ * error with an `id` for a resource that exists, and its `properties` for the outputs as they are:
+ * without the `__provider` it adds to every other answer, and needs to load the provider for each
+ * later call (read, update, delete). So an init failure gets `__provider`; any other error with an
+ * `id` (a HerokuApiError's is Heroku's error id, `invalid_params`) goes on as a plain error, or
+ * the engine would record a resource under that id.
+ */
+function forTheHost(error: unknown, inputs: Props): unknown {
+  if (isInitFailure(error)) {
+    error.properties = compact({ ...error.properties, [PROVIDER_KEY]: inputs[PROVIDER_KEY] });
+    return error;
+  }
+  if (typeof error === "object" && error !== null && "id" in error) {
+    const { message, stack } = error as Partial<Error>;
+    const plain = new Error(String(message), { cause: error });
+    plain.stack = stack;
+    return plain;
+  }
+  return error;
 }
 
 function withoutProvider(props: Props): Props {

@@ -6,10 +6,12 @@ import {
   containsUnknown,
   defineProvider,
   diffInputs,
+  initFailure,
   isUuid,
   sameValue,
   UNKNOWN_VALUE,
 } from "../../components/heroku/provider";
+import { rejectionOf } from "./support";
 
 test.each([
   [{ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 }, true],
@@ -158,4 +160,62 @@ test("a provider answers a gone resource with no id, as the engine expects", asy
   });
   expect(await provider.read!("x", { __provider: "text" })).toEqual({});
   expect(await provider.read!("x")).toEqual({});
+});
+
+describe("failed creates and updates, as the SDK's host reads them", () => {
+  /** A provider whose create and update fail with `error`. */
+  const failing = (error: () => Error) =>
+    defineProvider({
+      inputs: [],
+      replaceOn: {},
+      check: () => ({ inputs: {}, failures: [] }),
+      create: () => Promise.reject(error()),
+      read: () => Promise.resolve(undefined),
+      update: () => Promise.reject(error()),
+      delete: () => Promise.resolve(),
+    });
+  const inputs = { a: "1", __provider: "exports.handler = ..." };
+
+  test("an init failure keeps __provider, which the host needs for every later call", async () => {
+    const provider = failing(() =>
+      initFailure(new Error("not ready"), "id-1", { a: "1", b: undefined }),
+    );
+    for (const failed of [provider.create(inputs), provider.update!("id-1", inputs, inputs)]) {
+      const error = await rejectionOf<Error & Record<string, unknown>>(failed);
+      expect([error.message, error.id, error.properties, error.reasons]).toEqual([
+        "not ready",
+        "id-1",
+        { a: "1", __provider: "exports.handler = ..." },
+        ["not ready"],
+      ]);
+    }
+  });
+
+  test("an init failure made from a thrown string keeps it as the message", () => {
+    const error = initFailure("timed out", "id-2", {}) as Error & { reasons: string[] };
+    expect([error.message, error.reasons]).toEqual(["timed out", ["timed out"]]);
+  });
+
+  test("any other error with an id (Heroku's error id) loses it: the host would record a resource", async () => {
+    const heroku = () =>
+      Object.assign(new Error("Heroku API POST /apps answered 422 invalid_params: Name is taken"), {
+        id: "invalid_params",
+      });
+    const provider = failing(heroku);
+    for (const failed of [provider.create(inputs), provider.update!("x", inputs, inputs)]) {
+      const error = await rejectionOf<Error & { cause: Error & { id: string } }>(failed);
+      expect(Object.keys(error)).not.toContain("id");
+      expect([error.message, error.cause.id]).toEqual([
+        "Heroku API POST /apps answered 422 invalid_params: Name is taken",
+        "invalid_params",
+      ]);
+      expect(error.stack).toBe(error.cause.stack);
+    }
+  });
+
+  test("errors without an id pass unchanged", async () => {
+    const original = new Error("plain");
+    const error = await rejectionOf(failing(() => original).create(inputs));
+    expect(error).toBe(original);
+  });
 });
