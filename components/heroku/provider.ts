@@ -190,7 +190,10 @@ interface InitFailure extends Error {
  * `pulumi up` updates it and a destroy deletes it. Without this the engine forgets it exists.
  */
 export function initFailure(error: unknown, id: string, outs: Props): Error {
-  const failure = error instanceof Error ? error : new Error(String(error));
+  // Not `instanceof Error`: serialized into a provider, the client's error classes are not.
+  const failure = (
+    typeof error === "object" && error !== null ? error : new Error(String(error))
+  ) as Error;
   return Object.assign(failure, {
     id,
     properties: outs,
