@@ -68,6 +68,8 @@ export function defineProvider<I extends Props, O extends I>(
 ): pulumi.dynamic.ResourceProvider {
   return {
     configure(req: ConfigureRequestLike): Promise<void> {
+      // Done before returning, on purpose: the SDK's host caches a provider before it awaits its
+      // `configure`, so a concurrent call may use the provider before the promise settles.
       configureApiKey(req);
       return Promise.resolve();
     },
