@@ -28,16 +28,10 @@ import { Faults } from "../heroku/fake";
 import { createApp, createPipeline, sent, useFake } from "../heroku/providers";
 import { rejectionOf } from "../heroku/support";
 import { PROJECT_DIR } from "../support/stacks";
-import {
-  Diff,
-  DynamicProviderHost,
-  InitFailed,
-  plannedStep,
-  startStubEngine,
-  StubEngine,
-} from "./host";
+import { Diff, DynamicProviderHost, InitFailed, plannedStep } from "./host";
 import { DRAIN_URL, HOOK_URL, Ids, LIFECYCLES } from "./lifecycles";
 import { serializedProviders } from "./serialized";
+import { startStubEngine, StubEngine } from "./stub-engine";
 import { Computed, Props, secret, unknown } from "./wire";
 
 /** The loader the host uses (it has no type declarations). */

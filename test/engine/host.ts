@@ -16,8 +16,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
-import { LogRequest } from "@pulumi/pulumi/proto/engine_pb";
 import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as rpc from "@pulumi/pulumi/proto/provider_pb";
@@ -31,44 +29,6 @@ import {
   removeSecrets,
   toStruct,
 } from "./wire";
-
-/** A stand-in for the engine's own gRPC service, which plugins may call to log. */
-export interface StubEngine {
-  readonly address: string;
-  /** What plugins logged through the engine, as `severity message`. */
-  readonly logs: readonly string[];
-  close(): Promise<void>;
-}
-
-export async function startStubEngine(): Promise<StubEngine> {
-  const logs: string[] = [];
-  const server = new grpc.Server();
-  const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<never>) =>
-    callback({ code: grpc.status.UNIMPLEMENTED, details: "not in the stub engine" }, null);
-  server.addService(EngineService, {
-    log: (call: grpc.ServerUnaryCall<LogRequest, Empty>, callback: grpc.sendUnaryData<Empty>) => {
-      logs.push(`${call.request.getSeverity()} ${call.request.getMessage()}`);
-      callback(null, new Empty());
-    },
-    getRootResource: unimplemented,
-    setRootResource: unimplemented,
-    startDebugging: unimplemented,
-    requirePulumiVersion: unimplemented,
-  });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
-  );
-  return {
-    address: `127.0.0.1:${port}`,
-    logs,
-    close: () => {
-      server.forceShutdown();
-      return Promise.resolve();
-    },
-  };
-}
 
 /** The capabilities a provider announces in its Configure answer. */
 export interface Protocol {
