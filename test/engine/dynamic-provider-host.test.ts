@@ -64,7 +64,8 @@ beforeAll(async () => {
     "heroku:apiKey": secret(fake().token),
     "slipway:app": { name: "acme-web" },
   });
-}, 60_000);
+  // Serializing ten providers and starting a Node.js process: seconds, many more on a busy machine.
+}, 120_000);
 
 afterAll(async () => {
   await host?.close();
@@ -269,7 +270,8 @@ test("a preview of an app change shows updates only; the update after it changes
     `PATCH /apps/${appId} {"maintenance":true}`,
     `PATCH /pipelines/${pipelineId} {"name":"acme-web-pipeline"}`,
   ]);
-});
+  // About 60 calls to the host: the longest test here.
+}, 60_000);
 
 test("values the engine does not know pass check, whatever their type, and never replace", async () => {
   const appId = await createApp(fake(), "acme-web");
