@@ -10,7 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { HEROKU_APP_NAME, HEROKU_REGIONS, HEROKU_STACKS } from "../../config/limits";
 import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/client";
 import { InputChecker } from "./check";
-import { ADOPT_WINDOW_MS, createdSince, defineProvider, Props } from "./provider";
+import { ADOPT_WINDOW_MS, createdSince, defineProvider, initFailure, Props } from "./provider";
 
 export interface AppInputs extends Props {
   name: string;
@@ -81,6 +81,17 @@ export function createAppProvider(
     return current;
   }
 
+  /** The inputs that describe `app` as Heroku has it (its answer has no buildpacks). */
+  const settingsOf = (app: HerokuApp, buildpacks: string[]): AppInputs => ({
+    name: app.name,
+    region: app.region.name,
+    stack: app.build_stack.name,
+    buildpacks,
+    maintenance: app.maintenance,
+    acm: app.acm,
+    team: app.team?.name,
+  });
+
   return defineProvider<AppInputs, AppOutputs>({
     inputs: ["name", "region", "stack", "buildpacks", "maintenance", "acm", "team"],
     replaceOn: { region: true, team: true },
@@ -111,22 +122,19 @@ export function createAppProvider(
           found.region.name === region && found.team?.name === team && createdSince(found, since),
         description: `app "${name}"`,
       });
-      return { id: app.id, outs: outputs(inputs, await converge(api, app, inputs, {})) };
+      try {
+        return { id: app.id, outs: outputs(inputs, await converge(api, app, inputs, {})) };
+      } catch (error) {
+        // The app exists: Pulumi keeps it with the settings it has, and the next `pulumi up`
+        // sets the rest (buildpacks are none yet as far as it knows, so they are set again).
+        throw initFailure(error, app.id, outputs(settingsOf(app, []), app));
+      }
     },
 
     async read(id, olds) {
       const app = await client().getOrUndefined<HerokuApp>(herokuPath`/apps/${id}`);
       if (app === undefined) return undefined;
-      const live: AppInputs = {
-        name: app.name,
-        region: app.region.name,
-        stack: app.build_stack.name,
-        buildpacks: olds.buildpacks ?? [],
-        maintenance: app.maintenance,
-        acm: app.acm,
-        team: app.team?.name,
-      };
-      return outputs(live, app);
+      return outputs(settingsOf(app, olds.buildpacks ?? []), app);
     },
 
     async update(id, olds, news) {
