@@ -18,6 +18,9 @@ import {
   PipelineCoupling,
   PLAN_PROVIDER_TEXT,
   ReviewAppConfig,
+  SpaceNat,
+  SpacePeering,
+  SpacePeeringInfo,
 } from "../../components/heroku/resources";
 import { createApp, createPipeline, Props, useFake } from "./providers";
 
@@ -29,6 +32,7 @@ const requireFromString = createRequire(__filename)("require-from-string") as (
 const SENTINEL = "hrku-SENTINEL-must-not-be-serialized";
 const fake = useFake();
 const ID = "01234567-89ab-4cde-8f01-0000000000aa";
+const PCX = "pcx-0123456789abcdef0";
 
 /** Every Heroku resource once, as a program: what each registers is what the engine would get. */
 function everyResource(): void {
@@ -62,6 +66,9 @@ function everyResource(): void {
     level: "notify",
   });
   new LogDrain("drain", { app, url: "https://logs.example.com/in" });
+  new SpacePeeringInfo("peering-info", { space: "acme-space" });
+  new SpaceNat("nat", { space: "acme-space" });
+  new SpacePeering("peering", { space: "acme-space", pcxId: PCX });
 }
 
 async function captureProviders(preview: boolean): Promise<Record<string, string>> {
@@ -129,7 +136,7 @@ async function engineLoad(
 
 test("under slipway plan (mocks, preview) nothing is serialized", async () => {
   const plan = await captureProviders(true);
-  expect(Object.values(plan)).toEqual(Array(10).fill(PLAN_PROVIDER_TEXT));
+  expect(Object.values(plan)).toEqual(Array(13).fill(PLAN_PROVIDER_TEXT));
 });
 
 test("every provider is serialized, small and without the token", () => {
@@ -144,6 +151,9 @@ test("every provider is serialized, small and without the token", () => {
     "Pipeline",
     "PipelineCoupling",
     "ReviewAppConfig",
+    "SpaceNat",
+    "SpacePeering",
+    "SpacePeeringInfo",
   ]);
   for (const text of Object.values(texts)) {
     expect(text).toMatch(/^exports\.handler = /m);
@@ -189,6 +199,10 @@ const SCENARIOS: Record<string, Scenario> = {
     change: { level: "sync" },
   },
   LogDrain: { create: ({ app }) => ({ app, url: "https://logs.example.com/in" }), change: {} },
+  // Reads only, and connections every input of which replaces: nothing changes in place.
+  SpacePeeringInfo: { create: () => ({ space: "acme-space" }), change: {} },
+  SpaceNat: { create: () => ({ space: "acme-space" }), change: {} },
+  SpacePeering: { create: () => ({ space: "acme-space", pcxId: PCX }), change: {} },
 };
 
 test.each(Object.keys(SCENARIOS))(
@@ -198,6 +212,13 @@ test.each(Object.keys(SCENARIOS))(
     const app = await createApp(fake(), "acme-web");
     const pipeline = await createPipeline(fake(), "acme-web");
     fake().state.connectGitHub(pipeline, "acme/acme-web");
+    fake().state.addSpace("acme-space");
+    // AWS's request, which Heroku activates at once (the engine-loaded provider really sleeps).
+    fake().state.requestPeering("acme-space", {
+      pcxId: PCX,
+      vpcId: "vpc-0abc1234def567890",
+      cidrBlocks: ["172.31.0.0/16"],
+    }).pollsUntilActive = 0;
     fake().clearRequests();
     const provider = await engineLoad(texts[type]!);
     const text = texts[type]!;
