@@ -90,10 +90,12 @@ function appEnvironment(
     settings: config.database as DatabaseSettings,
     kind,
     namePrefix: config.app.name,
+    awsRegion: config.awsRegion as string,
+    space: config.app.space,
   });
   const app = new HerokuApp("app", {
     kind,
-    settings: config.app,
+    settings: { ...config.app, configVars: { ...config.app.configVars, ...database.configVars } },
     secretConfigVars: { ...config.secretConfigVars, DATABASE_URL: database.databaseUrl },
     releaseWebhookUrl: config.alerting.releaseWebhookUrl,
   });

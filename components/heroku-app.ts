@@ -111,7 +111,8 @@ export class HerokuApp extends pulumi.ComponentResource {
       `${name}-app`,
       {
         name: settings.name,
-        region: settings.region,
+        // An app in a Private Space runs in the space's region.
+        ...(settings.space === undefined ? { region: settings.region } : { space: settings.space }),
         stack: settings.stack,
         buildpacks: [...settings.buildpacks],
         maintenance: settings.maintenance,

@@ -60,6 +60,10 @@ export const RESERVED_DB_USERS = ["postgres", "rdsadmin", "admin", "root"];
 export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 export const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 export const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+export const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8,17}$/;
+
+/** Heroku Private Space names (the Platform API's own pattern). */
+export const HEROKU_SPACE_NAME = /^[a-z0-9](?:[a-z0-9]|-(?!-))+[a-z0-9]$/;
 export const IAM_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/;
 
 /** GitHub logins (users and organizations): 1-39 characters, letters, digits, single dashes inside. */
@@ -102,6 +106,18 @@ export function isValidIpv4Cidr(cidr: string): boolean {
   const hostBits = 2 ** (32 - prefix);
   return address % hostBits === 0;
 }
+
+/** The prefix length of an IPv4 CIDR block (`203.0.113.0/24` -> 24). */
+export function cidrPrefixLength(cidr: string): number {
+  return Number(cidr.split("/")[1]);
+}
+
+/**
+ * The widest block a database reachable from the internet may admit: a /24 is 256 addresses,
+ * about the most one static-egress provider or NAT gateway set spans. Anything wider admits
+ * addresses nobody on the team can name. Config validation and the policy both use it.
+ */
+export const WIDEST_PUBLIC_PREFIX = 24;
 
 /** A deliberately plain e-mail check: one `@`, a dotted domain, no spaces (what SNS accepts). */
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

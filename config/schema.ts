@@ -89,6 +89,16 @@ export const appSchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,29}$/)
       .optional()
       .meta(meta("a Heroku team name (lowercase letters, digits, dashes)", "acme")),
+    space: z
+      .string()
+      .regex(limits.HEROKU_SPACE_NAME)
+      .optional()
+      .meta(
+        meta(
+          "the name of a Heroku Private Space of the app's team (lowercase letters, digits, single dashes); the app is created in it",
+          "acme-space",
+        ),
+      ),
     buildpacks: z
       .array(z.string().min(1).meta(meta("a buildpack name or URL", "heroku/nodejs")))
       .default(["heroku/nodejs"])
@@ -174,6 +184,16 @@ export const appSchema = z
         ),
       ),
   })
+  .superRefine((app, ctx) => {
+    if (app.space !== undefined && app.team === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["team"],
+        input: undefined,
+        message: `missing: slipway:app.space is "${app.space}", and a Private Space belongs to a team, whose app the app becomes`,
+      });
+    }
+  })
   .prefault({})
   .meta(
     meta(
@@ -202,6 +222,10 @@ export const pipelineSchema = z
   })
   .prefault({})
   .meta(meta("an object: { name, productionStack }", "{ name: acme-web }"));
+
+/** How the app reaches its database (docs/database.md, "The network"). */
+export const DATABASE_NETWORKS = ["private-space", "static-egress", "public"] as const;
+export type DatabaseNetwork = (typeof DATABASE_NETWORKS)[number];
 
 export const databaseSchema = z
   .strictObject({
@@ -252,10 +276,15 @@ export const databaseSchema = z
       .default("sun:04:30-sun:05:30")
       .meta(meta("ddd:hh:mm-ddd:hh:mm in UTC", "sun:04:30-sun:05:30")),
     multiAz: z.boolean().default(false).meta(meta("true or false", "true")),
-    publiclyAccessible: z
-      .boolean()
-      .default(false)
-      .meta(meta("true or false (Heroku's Common Runtime can reach RDS only when true)", "true")),
+    network: z
+      .enum(DATABASE_NETWORKS)
+      .default("static-egress")
+      .meta(
+        meta(
+          "private-space (VPC peering with slipway:app.space), static-egress (only allowedCidrs, or the space's NAT addresses) or public (5432 open to the internet; see docs/database.md)",
+          "static-egress",
+        ),
+      ),
     allowedCidrs: z
       .array(
         z
@@ -264,7 +293,36 @@ export const databaseSchema = z
           .meta(meta("an IPv4 CIDR block with its host bits clear", "203.0.113.0/24")),
       )
       .default([])
-      .meta(meta("a list of IPv4 CIDR blocks allowed to reach port 5432", "[0.0.0.0/0]")),
+      .meta(
+        meta(
+          "static-egress only: the IPv4 blocks (each a /24 or narrower) of the app's static-egress add-on or Private Space NAT",
+          "[192.0.2.10/32, 192.0.2.11/32]",
+        ),
+      ),
+    routeTableIds: z
+      .array(
+        z
+          .string()
+          .regex(limits.ROUTE_TABLE_ID)
+          .meta(meta("a route table id", "rtb-0abc1234def567890")),
+      )
+      .default([])
+      .meta(
+        meta(
+          "private-space only: the route tables of the database's subnets, which get a route to the space through the peering connection",
+          "[rtb-0abc1234def567890]",
+        ),
+      ),
+    caBundleFile: z
+      .string()
+      .regex(limits.REPOSITORY_PATH)
+      .optional()
+      .meta(
+        meta(
+          "a PEM file in this project (relative path) holding the RDS certificate authorities of aws:region; needed only for a region slipway ships no bundle for",
+          "certs/rds/ca-west-1-bundle.pem",
+        ),
+      ),
     vpcId: z
       .string()
       .regex(limits.VPC_ID)

@@ -1,6 +1,7 @@
 // Turns the raw `slipway:*` values of a stack into settings, or into problems a person can act on.
 import { z } from "zod";
 import { Problem, SlipwayError } from "../errors";
+import { databaseNetworkProblems } from "./network";
 import { FieldMeta, SlipwaySettings, slipwaySchema } from "./schema";
 
 export const NAMESPACE = "slipway";
@@ -44,6 +45,7 @@ export function validateSettings(
   const kind = deriveKind(stack, raw["environment"], problems);
   if (result.success && kind) {
     problems.push(...requiredForKind(result.data, kind));
+    if (kind !== "review") problems.push(...databaseNetworkProblems(result.data));
   }
   if (problems.length > 0 || !result.success || !kind) {
     throw new SlipwayError(problems);
@@ -185,7 +187,19 @@ function fixFor(key: string, field: FieldMeta | undefined, secret: boolean): str
   return `Fix: pulumi config set --path '${key}' ${example}${secret ? " --secret" : ""}`;
 }
 
+/** Keys slipway once had, and what took their place. */
+const REPLACED_KEYS: Readonly<Record<string, string>> = {
+  "database.publiclyAccessible":
+    "was replaced by slipway:database.network, which decides public access: private-space " +
+    "keeps the database off the internet; static-egress and public give it a public address. " +
+    "Allowed: private-space, static-egress or public in slipway:database.network. Fix: remove " +
+    "publiclyAccessible from the stack's config file and set slipway:database.network " +
+    "(docs/database.md, The network).",
+};
+
 function unknownKeyProblem(path: string[]): Problem {
+  const replaced = REPLACED_KEYS[path.join(".")];
+  if (replaced !== undefined) return { key: qualified(path), message: replaced };
   const parent = path.slice(0, -1);
   const name = path[path.length - 1] ?? "";
   const candidates = keysAt(parent);

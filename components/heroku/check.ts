@@ -15,8 +15,8 @@ export class InputChecker {
     return this.field(key, fallback, allowed, (v) => typeof v === "string" && pattern.test(v));
   }
 
-  /** One of `values`. */
-  oneOf(key: string, values: readonly string[], fallback?: string): this {
+  /** One of `values` (required unless `fallback` is given; `null` allows absence). */
+  oneOf(key: string, values: readonly string[], fallback?: string | null): this {
     const allowed = values.join(", ");
     return this.field(key, fallback, `one of ${allowed}`, (v) => values.includes(v as string));
   }

@@ -29,7 +29,7 @@ import { createApp, createPipeline, sent, useFake } from "../heroku/providers";
 import { rejectionOf } from "../heroku/support";
 import { PROJECT_DIR } from "../support/stacks";
 import { Diff, DynamicProviderHost, InitFailed, plannedStep } from "./host";
-import { DRAIN_URL, HOOK_URL, Ids, LIFECYCLES } from "./lifecycles";
+import { addSpace, DRAIN_URL, HOOK_URL, Ids, LIFECYCLES } from "./lifecycles";
 import { serializedProviders } from "./serialized";
 import { startStubEngine, StubEngine } from "./stub-engine";
 import { Computed, Props, secret, unknown } from "./wire";
@@ -148,6 +148,7 @@ test.each(Object.keys(LIFECYCLES) as HerokuType[])(
     const app = await createApp(fake(), "acme-web");
     const ids: Ids = { app, pipeline: await createPipeline(fake(), "acme-web") };
     fake().state.connectGitHub(ids.pipeline, "acme/acme-web");
+    addSpace(fake());
     fake().clearRequests();
     const text = texts[type];
 
@@ -403,6 +404,9 @@ test("every provider is serialized, small and without the token; under slipway p
     "Pipeline",
     "PipelineCoupling",
     "ReviewAppConfig",
+    "SpaceNat",
+    "SpacePeering",
+    "SpacePeeringInfo",
   ]);
   for (const text of Object.values(texts)) {
     expect(text).toMatch(/^exports\.handler = /m);

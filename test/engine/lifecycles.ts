@@ -10,6 +10,21 @@ export interface Ids {
   readonly pipeline: string;
 }
 
+/** The Private Space the space resources read, and the peering AWS requested to it. */
+export const SPACE = "acme-space";
+export const PCX = "pcx-0123456789abcdef0";
+export const DB_VPC = "vpc-0abc1234def567890";
+
+/** Makes the space in the fake, with AWS's peering request pending, activated at once. */
+export function addSpace(fake: FakeHeroku): void {
+  fake.state.addSpace(SPACE);
+  fake.state.requestPeering(SPACE, {
+    pcxId: PCX,
+    vpcId: DB_VPC,
+    cidrBlocks: ["172.31.0.0/16"],
+  }).pollsUntilActive = 0;
+}
+
 export interface Lifecycle {
   readonly args: (ids: Ids) => Props;
   /** A change the update makes in place; none for a drain, whose every input replaces it. */
@@ -121,6 +136,43 @@ export const LIFECYCLES: Record<HerokuType, Lifecycle> = {
       app,
       url: DRAIN_URL,
       token: fake.state.drains.get(id)!.token,
+    }),
+    gone: true,
+  },
+  // Reads of a space, and a connection every input of which replaces: nothing changes in place.
+  // A space's peering facts and addresses outlive the resources that read them.
+  SpacePeeringInfo: {
+    args: () => ({ space: SPACE }),
+    change: {},
+    outputs: (fake) => {
+      const info = fake.state.space(SPACE).peeringInfo;
+      return {
+        space: SPACE,
+        awsAccountId: info.aws_account_id,
+        awsRegion: info.aws_region,
+        vpcId: info.vpc_id,
+        vpcCidr: info.vpc_cidr,
+        dynoCidrBlocks: info.dyno_cidr_blocks,
+        unavailableCidrBlocks: info.unavailable_cidr_blocks,
+      };
+    },
+    gone: false,
+  },
+  SpaceNat: {
+    args: () => ({ space: SPACE }),
+    change: {},
+    outputs: (fake) => ({ space: SPACE, sources: [...fake.state.space(SPACE).nat.sources].sort() }),
+    gone: false,
+  },
+  SpacePeering: {
+    args: () => ({ space: SPACE, pcxId: PCX }),
+    change: {},
+    outputs: () => ({
+      space: SPACE,
+      pcxId: PCX,
+      status: "active",
+      awsVpcId: DB_VPC,
+      cidrBlocks: ["172.31.0.0/16"],
     }),
     gone: true,
   },

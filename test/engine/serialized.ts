@@ -16,7 +16,11 @@ import {
   Pipeline,
   PipelineCoupling,
   ReviewAppConfig,
+  SpaceNat,
+  SpacePeering,
+  SpacePeeringInfo,
 } from "../../components/heroku/resources";
+import { PCX, SPACE } from "./lifecycles";
 
 const PIPELINE_ID = "01234567-89ab-4cde-8f01-0000000000aa";
 
@@ -52,6 +56,9 @@ function everyResource(): void {
     level: "notify",
   });
   new LogDrain("drain", { app, url: "https://logs.example.com/in" });
+  new SpacePeeringInfo("peering-info", { space: SPACE });
+  new SpaceNat("nat", { space: SPACE });
+  new SpacePeering("peering", { space: SPACE, pcxId: PCX });
 }
 
 /** Each type's `__provider` text; under `preview` (as `slipway plan` runs) the placeholder. */

@@ -3,6 +3,7 @@
 import type { StackPlan } from "../../cli/plan";
 import { redact, Secret } from "../../cli/plan/values";
 import { stableUuid } from "../../cli/plan/mocks";
+import { rdsCaBundle } from "../../components/rds-ca";
 import { one, ofType, planStack, StackValues } from "../support/stacks";
 
 const list = (plan: StackPlan) => plan.resources.map((r) => `${r.type}::${r.name}`).sort();
@@ -23,6 +24,7 @@ describe("production", () => {
     expect(plan.kind).toBe("production");
     expect(list(plan)).toEqual([
       "aws:cloudwatch/logGroup:LogGroup::database-log",
+      "aws:cloudwatch/logGroup:LogGroup::database-log-upgrade",
       "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-connections",
       "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-cpu",
       "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-free-storage",
@@ -47,7 +49,8 @@ describe("production", () => {
       "aws:route53/healthCheck:HealthCheck::alerting-health-check",
       "aws:sns/topic:Topic::alerting-topic",
       "aws:sns/topicSubscription:TopicSubscription::alerting-email-oncall@acme.example",
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::database-ingress-0-0-0-0-0",
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::database-ingress-192-0-2-10-32",
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::database-ingress-192-0-2-11-32",
       "github:index/actionsVariable:ActionsVariable::repository-aws-preview-role-arn",
       "github:index/actionsVariable:ActionsVariable::repository-aws-region",
       "github:index/actionsVariable:ActionsVariable::repository-aws-role-arn",
@@ -86,7 +89,7 @@ describe("production", () => {
     ]);
   });
 
-  test("hands the database URL to the app as a secret, beside the plain config vars", () => {
+  test("hands the database URL to the app as a secret, beside the plain config vars and the CA bundle", () => {
     const config = one(plan, `${HEROKU}ConfigVars`);
     const db = one(plan, "aws:rds/instance:Instance");
     const password = one(plan, "random:index/randomPassword:RandomPassword");
@@ -94,12 +97,13 @@ describe("production", () => {
       LOG_LEVEL: "info",
       NODE_ENV: "production",
       WEB_CONCURRENCY: "2",
+      DATABASE_CA_BUNDLE: rdsCaBundle("us-east-1"),
     });
     const secretVars = config.inputs["secretVars"] as Record<string, unknown>;
     expect(Object.keys(secretVars)).toEqual(["DATABASE_URL"]);
     expect(secretVars["DATABASE_URL"]).toEqual(
       new Secret(
-        `postgres://slipway:${String(password.state["result"])}@${String(db.state["address"])}:5432/app?sslmode=require`,
+        `postgres://slipway:${String(password.state["result"])}@${String(db.state["address"])}:5432/app?sslmode=verify-full&sslrootcert=%2Fapp%2F.postgresql%2Froot.crt`,
       ),
     );
     expect(redact(config.inputs)).toMatchObject({ secretVars: { DATABASE_URL: "[secret]" } });

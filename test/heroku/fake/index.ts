@@ -9,6 +9,7 @@ import { addonHandlers } from "./handlers/addons";
 import { appHandlers } from "./handlers/apps";
 import { hookHandlers } from "./handlers/hooks";
 import { pipelineHandlers } from "./handlers/pipelines";
+import { spaceHandlers } from "./handlers/spaces";
 import { Fault, FaultTarget, parseTarget, targets } from "./faults";
 import { Body, FakeHttpError, Handler, HandlerResult } from "./http";
 import { MAX_PAGE, pageOf } from "./paging";
@@ -39,6 +40,8 @@ export interface FakeHerokuOptions {
   readonly teams?: readonly string[];
   /** The account's e-mail. @default "dev@example.com" */
   readonly email?: string;
+  /** GETs of an accepted peering answered `provisioning` before `active`. @default 1 */
+  readonly peeringActivationPolls?: number;
   /** The clock for timestamps. @default the real one */
   readonly now?: () => Date;
   /**
@@ -88,6 +91,7 @@ const HANDLERS: Record<string, Handler> = {
   ...addonHandlers,
   ...pipelineHandlers,
   ...hookHandlers,
+  ...spaceHandlers,
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -106,6 +110,7 @@ export async function startFakeHeroku(options: FakeHerokuOptions = {}): Promise<
         addonServices: options.addonServices ?? DEFAULT_ADDON_SERVICES,
         teams: options.teams ?? ["acme"],
         account: { email: options.email ?? "dev@example.com" },
+        peeringActivationPolls: options.peeringActivationPolls ?? 1,
       },
       options.now,
     );
