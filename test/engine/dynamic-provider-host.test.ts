@@ -417,7 +417,7 @@ test("every provider is serialized, small and without the token; under slipway p
     expect(text).not.toMatch(/\bcov_[0-9a-z]+\(\)/);
   }
   const plan = await serializedProviders(true);
-  expect(Object.values(plan)).toEqual(Array(10).fill(PLAN_PROVIDER_TEXT));
+  expect(Object.values(plan)).toEqual(Array(13).fill(PLAN_PROVIDER_TEXT));
 });
 
 test("a provider loaded without a token says how to give one, and sends nothing", async () => {
