@@ -528,9 +528,19 @@ export const reviewAppsSchema = z
     meta("an object: { addons, size, staleDays, githubConnected, waitForCi }", "{ staleDays: 5 }"),
   );
 
+/**
+ * The stack's kind when its name does not say it. Empty by default, as Pulumi.yaml declares it:
+ * the CLI treats a declared key without a default as one every stack must set.
+ */
 export const environmentSchema = z
-  .enum(["production", "staging", "review"])
-  .meta(meta("production, staging or review", "staging"));
+  .enum(["production", "staging", "review", ""])
+  .default("")
+  .meta(
+    meta(
+      'production, staging or review; "" (the default) takes the kind from the stack name',
+      "staging",
+    ),
+  );
 
 export const secretConfigVarsSchema = z
   .record(
@@ -550,7 +560,7 @@ export const secretConfigVarsSchema = z
 
 /** Every key in the `slipway` namespace. A key not listed here is a typo and an error. */
 export const slipwaySchema = z.strictObject({
-  environment: environmentSchema.optional(),
+  environment: environmentSchema,
   app: appSchema,
   pipeline: pipelineSchema,
   database: databaseSchema.prefault({}),

@@ -20,6 +20,7 @@ runtime: nodejs
 config:
   slipway:environment:
     type: string
+    default: ""
   slipway:database:
     type: object
     default: {}
@@ -43,17 +44,29 @@ describe("readProject", () => {
   test("reads the name, declared keys and project-level values and defaults", () => {
     const project = readProject(projectDir({ "Pulumi.yaml": PROJECT }));
     expect(project.name).toBe("slipway");
-    expect(project.declared).toEqual([
-      "slipway:environment",
-      "slipway:database",
-      "aws:region",
-      "slipway:pipeline",
+    expect(project.declarations).toEqual([
+      {
+        key: "slipway:environment",
+        qualified: "slipway:environment",
+        type: "string",
+        secret: false,
+        fallback: "",
+      },
+      {
+        key: "slipway:database",
+        qualified: "slipway:database",
+        type: "object",
+        secret: false,
+        fallback: {},
+      },
+      { key: "aws:region", qualified: "aws:region", secret: false, fallback: "us-west-2" },
+      {
+        key: "slipway:pipeline",
+        qualified: "slipway:pipeline",
+        secret: false,
+        fallback: { productionStack: "acme/slipway/production" },
+      },
     ]);
-    expect(project.defaults).toEqual({
-      "slipway:database": {},
-      "aws:region": "us-west-2",
-      "slipway:pipeline": { productionStack: "acme/slipway/production" },
-    });
   });
 
   test("a project file without a name is refused", () => {
@@ -111,6 +124,7 @@ describe("readStackConfig", () => {
       "heroku:apiKey": "[secret]",
       "slipway:database": '{"backupRetentionDays":3,"multiAz":false}',
       "slipway:pipeline": '{"productionStack":"acme/slipway/production"}',
+      "slipway:environment": "",
     });
     expect([...stack.secretKeys].sort()).toEqual(["heroku:apiKey", "slipway:secretConfigVars"]);
     expect(stack.values["slipway:database"]).toEqual({ backupRetentionDays: 3, multiAz: false });
@@ -124,6 +138,7 @@ describe("readStackConfig", () => {
 
   test("an empty file is a stack with only project defaults", () => {
     expect(readStackConfig(project, "empty").config).toEqual({
+      "slipway:environment": "",
       "aws:region": "us-west-2",
       "slipway:database": "{}",
       "slipway:pipeline": '{"productionStack":"acme/slipway/production"}',
