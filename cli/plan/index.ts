@@ -2,6 +2,7 @@
 // captured, the policy pack evaluated on what was captured.
 import * as path from "node:path";
 import { SlipwayError } from "../../errors";
+import { parseStackName } from "../../config/stack-reference";
 import { NAMESPACE, StackKind, validateSettings } from "../../config/validate";
 import { CapturedStack, runUnderMocks } from "./capture";
 import { createMocks } from "./mocks";
@@ -136,7 +137,10 @@ async function runStack(
     awsRegion,
     salt: config.stack,
     stackOutputs: (name) => {
-      const found = planned.get(name.split("/").pop() ?? name);
+      // Any organization: plan cannot know the backend, and this run's stacks share one.
+      const reference = parseStackName(name);
+      const found =
+        (reference.project ?? project) === project ? planned.get(reference.stack) : undefined;
       return found ? (reveal(found.outputs) as Record<string, unknown>) : undefined;
     },
   });

@@ -9,7 +9,7 @@ export const MOCK_ACCOUNT_ID = "123456789012";
 export interface MockContext {
   /** The stack's `aws:region`. */
   readonly awsRegion: string;
-  /** Outputs of stacks planned earlier in this run, for StackReferences, by stack name. */
+  /** Outputs of stacks planned earlier in this run, for StackReferences, by reference name. */
   readonly stackOutputs: (name: string) => Record<string, unknown> | undefined;
   /**
    * Mixed into every generated id, so two stacks declaring a resource of the same name (each
