@@ -172,6 +172,21 @@ export function mockResource(
       const result = stableHex(64, ...salted(["password", name])).slice(0, length);
       return { id: "none", state: { ...inputs, result, bcryptHash: `$2a$10$${hex(53)}` } };
     }
+    case "random:index/randomId:RandomId": {
+      const byteLength = typeof inputs["byteLength"] === "number" ? inputs["byteLength"] : 8;
+      const bytes = Buffer.from(stableHex(byteLength * 2, ...salted(["id", name])), "hex");
+      const b64Url = bytes.toString("base64url");
+      return {
+        id: b64Url,
+        state: {
+          ...inputs,
+          hex: bytes.toString("hex"),
+          dec: BigInt(`0x${bytes.toString("hex")}`).toString(),
+          b64Std: bytes.toString("base64"),
+          b64Url,
+        },
+      };
+    }
     case "github:index/branchProtection:BranchProtection":
       return { id: `BPR_${hex(16)}`, state: inputs };
     case "github:index/repositoryEnvironment:RepositoryEnvironment":

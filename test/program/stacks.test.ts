@@ -67,6 +67,7 @@ describe("production", () => {
       "pulumi:providers:aws::alerting-us-east-1",
       "pulumi:providers:github::repository-github",
       "pulumi:pulumi:Stack::slipway-production",
+      "random:index/randomId:RandomId::database-final-snapshot",
       "random:index/randomPassword:RandomPassword::database-password",
       "slipway:aws:Alerting::alerting",
       "slipway:aws:PostgresDatabase::database",
