@@ -13,6 +13,30 @@ export interface FieldMeta {
 
 const meta = (allowed: string, example: string): FieldMeta => ({ allowed, example });
 
+/**
+ * Each entry once: slipway makes one resource per entry, named after it, so two equal entries
+ * would be two resources with one URN, which the Pulumi engine refuses. `fold` makes equal what
+ * the service treats as equal.
+ */
+const eachOnce =
+  (fold: (entry: string) => string = (entry) => entry, why = "") =>
+  (entries: string[], ctx: z.RefinementCtx<string[]>) => {
+    const seen = new Set<string>();
+    const repeated = entries.find((entry) => {
+      const folded = fold(entry);
+      if (seen.has(folded)) return true;
+      seen.add(folded);
+      return false;
+    });
+    if (repeated !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        input: entries,
+        message: `${JSON.stringify(repeated)} is listed twice${why}`,
+      });
+    }
+  };
+
 const appName = z
   .string()
   .regex(limits.HEROKU_APP_NAME)
@@ -141,8 +165,9 @@ export const appSchema = z
       .array(
         z.string().regex(limits.APP_FEATURE).meta(meta("a Heroku app feature name", "preboot")),
       )
+      .superRefine(eachOnce())
       .default([])
-      .meta(meta("a list of Heroku app features to enable", "[preboot]")),
+      .meta(meta("a list of Heroku app features to enable, each once", "[preboot]")),
     maintenance: z.boolean().default(false).meta(meta("true or false", "false")),
     acm: z
       .boolean()
@@ -263,8 +288,11 @@ export const databaseSchema = z
           .refine(limits.isValidIpv4Cidr, { message: "not an IPv4 CIDR block" })
           .meta(meta("an IPv4 CIDR block with its host bits clear", "203.0.113.0/24")),
       )
+      .superRefine(eachOnce())
       .default([])
-      .meta(meta("a list of IPv4 CIDR blocks allowed to reach port 5432", "[0.0.0.0/0]")),
+      .meta(
+        meta("a list of IPv4 CIDR blocks allowed to reach port 5432, each once", "[0.0.0.0/0]"),
+      ),
     vpcId: z
       .string()
       .regex(limits.VPC_ID)
@@ -428,8 +456,16 @@ export const alertingSchema = z
   .strictObject({
     emails: z
       .array(z.string().regex(limits.EMAIL).meta(meta("an e-mail address", "oncall@example.com")))
+      .superRefine(
+        eachOnce(
+          (email) => email.toLowerCase(),
+          " (addresses are compared without case: one mailbox, one subscription)",
+        ),
+      )
       .default([])
-      .meta(meta("a list of e-mail addresses that receive alarms", "[oncall@example.com]")),
+      .meta(
+        meta("a list of e-mail addresses that receive alarms, each once", "[oncall@example.com]"),
+      ),
     httpsEndpoint: httpsUrl(
       "that receives alarm notifications",
       "https://hooks.example.com/alerts",

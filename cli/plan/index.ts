@@ -7,6 +7,7 @@ import { NAMESPACE, StackKind, validateSettings } from "../../config/validate";
 import { CapturedStack, runUnderMocks } from "./capture";
 import { createMocks } from "./mocks";
 import { listStacks, readProject, readStackConfig, StackConfig } from "./stack-files";
+import { duplicateUrnProblems } from "./urns";
 import { reveal } from "./values";
 
 export interface Violation {
@@ -145,13 +146,16 @@ async function runStack(
     },
   });
   try {
-    return await runUnderMocks(program, {
+    const captured = await runUnderMocks(program, {
       project,
       stack: config.stack,
       config: config.config,
       secretKeys: config.secretKeys,
       mocks,
     });
+    const duplicates = duplicateUrnProblems(captured.resources, config.values);
+    if (duplicates.length > 0) throw new SlipwayError(duplicates);
+    return captured;
   } catch (error) {
     throw contextualize(error, config);
   }
