@@ -220,7 +220,7 @@ export const pipelineSchema = z
       .default("production")
       .meta(
         meta(
-          "the production stack's name, or org/project/stack for a StackReference",
+          "the production stack's name, org/name or org/project/name; the running stack's organization and project fill in what is left out",
           "acme/slipway/production",
         ),
       ),
