@@ -8,7 +8,6 @@ import { CapturedStack, runUnderMocks } from "./capture";
 import { createMocks } from "./mocks";
 import { listStacks, readProject, readStackConfig, StackConfig } from "./stack-files";
 import { duplicateUrnProblems } from "./urns";
-import { reveal } from "./values";
 
 export interface Violation {
   readonly policy: string;
@@ -142,7 +141,7 @@ async function runStack(
       const reference = parseStackName(name);
       const found =
         (reference.project ?? project) === project ? planned.get(reference.stack) : undefined;
-      return found ? (reveal(found.outputs) as Record<string, unknown>) : undefined;
+      return found?.outputs;
     },
   });
   try {
