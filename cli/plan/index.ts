@@ -6,7 +6,7 @@ import { parseStackName } from "../../config/stack-reference";
 import { NAMESPACE, StackKind, validateSettings } from "../../config/validate";
 import { CapturedStack, runUnderMocks } from "./capture";
 import { createMocks } from "./mocks";
-import { listStacks, readProject, readStackConfig, StackConfig } from "./stack-files";
+import { listStacks, ProjectFile, readProject, readStackConfig, StackConfig } from "./stack-files";
 import { duplicateUrnProblems } from "./urns";
 
 export interface Violation {
@@ -40,7 +40,7 @@ export interface PlanOptions {
 
 export async function plan(options: PlanOptions): Promise<StackPlan[]> {
   const project = readProject(options.dir);
-  const configs = chooseStacks(options).map((stack) =>
+  const configs = chooseStacks(options, project).map((stack) =>
     readStackConfig(project, stack, options.configFile),
   );
   return planConfigs(project.name, configs, options);
@@ -77,7 +77,7 @@ export function exitCodeFor(plans: readonly StackPlan[]): 0 | 1 {
   return plans.some((p) => p.violations.some((v) => v.enforcementLevel === "mandatory")) ? 1 : 0;
 }
 
-function chooseStacks(options: PlanOptions): string[] {
+function chooseStacks(options: PlanOptions, project: ProjectFile): string[] {
   const requested = [...new Set(options.stacks ?? [])];
   if (options.configFile && requested.length > 1) {
     throw SlipwayError.of(
@@ -96,11 +96,11 @@ function chooseStacks(options: PlanOptions): string[] {
     return [match[1]];
   }
   if (requested.length > 0) return requested;
-  const all = listStacks(options.dir);
+  const all = listStacks(project);
   if (all.length === 0) {
     throw SlipwayError.of(
       "--stack",
-      `no Pulumi.<stack>.yaml files in ${options.dir}. Fix: run slipway from the project folder.`,
+      `no Pulumi.<stack>.yaml files in ${project.stackDir}. Fix: run slipway from the project folder.`,
     );
   }
   return all;

@@ -52,10 +52,10 @@ export function parseProjectConfig(project: string, block: unknown): ConfigDecla
   const problems: Problem[] = [];
   const declarations: ConfigDeclaration[] = [];
   if (!isRecord(block)) {
-    // A folder name here is the old spelling of stackConfigDir, which plan does not follow.
+    // (A text here is the old spelling of stackConfigDir: readProject takes it so.)
     throw SlipwayError.of(
       "config in Pulumi.yaml",
-      `got ${describe(block)}: slipway plan reads the stack files next to Pulumi.yaml. Allowed: a map of config keys. Fix: keep the stack files next to Pulumi.yaml and declare the keys here.`,
+      `got ${describe(block)}: the Pulumi CLI refuses the project: "#/config: expected object, string or null". Allowed: a map of config keys. Fix: declare each key under config: as key: value or key: { type, default, ... }.`,
     );
   }
   for (const [key, entry] of Object.entries(block)) {

@@ -17,6 +17,8 @@ export const SECRET_PLACEHOLDER = "[secret]";
 
 export interface ProjectFile {
   readonly dir: string;
+  /** Where the stack files are: `stackConfigDir` under the project folder, else the folder. */
+  readonly stackDir: string;
   readonly name: string;
   /** The project's `config:` block: its keys, types and the defaults and values stacks get. */
   readonly declarations: readonly ConfigDeclaration[];
@@ -47,21 +49,45 @@ export function readProject(dir: string): ProjectFile {
       `got ${JSON.stringify(name)}: the Pulumi CLI refuses it: "${projectProblem}". Fix: name the project with letters, digits, -, _ and . only.`,
     );
   }
-  return { dir, name, declarations: parseProjectConfig(name, doc["config"]) };
+  // A text `config:` is the old spelling of stackConfigDir, as the CLI reads it.
+  const oldDir = typeof doc["config"] === "string" ? doc["config"] : undefined;
+  const stackConfigDir = doc["stackConfigDir"];
+  if (oldDir !== undefined && stackConfigDir !== undefined) {
+    throw SlipwayError.of(
+      `stackConfigDir in ${file}`,
+      'the Pulumi CLI refuses the project: "Should not use both config and stackConfigDir to define the stack directory. Use only stackConfigDir instead.". Fix: remove the folder name from config:.',
+    );
+  }
+  const stackDir = oldDir ?? stackConfigDir;
+  if (stackDir !== undefined && typeof stackDir !== "string") {
+    throw SlipwayError.of(
+      `stackConfigDir in ${file}`,
+      `got ${JSON.stringify(stackDir)}. Allowed: a folder name relative to Pulumi.yaml. Fix: stackConfigDir: stacks`,
+    );
+  }
+  return {
+    dir,
+    stackDir: stackDir === undefined ? dir : path.join(dir, stackDir),
+    name,
+    declarations: parseProjectConfig(name, oldDir === undefined ? doc["config"] : undefined),
+  };
 }
 
-/** The stacks that have a config file next to Pulumi.yaml, sorted by name. */
-export function listStacks(dir: string): string[] {
+/**
+ * The stacks that have a config file, sorted by name. As the CLI names them after the project
+ * file, Pulumi.yaml: `Pulumi.<stack>.yaml` (a `.yml` file is no stack file to the CLI).
+ */
+export function listStacks(project: Pick<ProjectFile, "stackDir">): string[] {
+  if (!fs.existsSync(project.stackDir)) return [];
   return fs
-    .readdirSync(dir)
-    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .readdirSync(project.stackDir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();
 }
 
-export function stackFilePath(dir: string, stack: string): string {
-  const yml = path.join(dir, `Pulumi.${stack}.yml`);
-  return fs.existsSync(yml) ? yml : path.join(dir, `Pulumi.${stack}.yaml`);
+export function stackFilePath(project: Pick<ProjectFile, "stackDir">, stack: string): string {
+  return path.join(project.stackDir, `Pulumi.${stack}.yaml`);
 }
 
 /** Reads a stack's config file (by default `Pulumi.<stack>.yaml` next to Pulumi.yaml). */
@@ -73,13 +99,16 @@ export function readStackConfig(project: ProjectFile, stack: string, file?: stri
       `the Pulumi CLI refuses the name: "${nameProblem}". Fix: name the stack with letters, digits, -, _ and . only (review-login-form).`,
     );
   }
-  const configFile = file ?? stackFilePath(project.dir, stack);
+  const configFile = file ?? stackFilePath(project, stack);
   if (!fs.existsSync(configFile)) {
-    const known = listStacks(project.dir);
+    const known = listStacks(project);
+    const yml = configFile.replace(/\.yaml$/, ".yml");
     const message = file
       ? `not found. Fix: pass an existing file to --config.`
-      : `not found, so there is no stack ${JSON.stringify(stack)}. Allowed: ${known.join(", ") || "(no Pulumi.<stack>.yaml files here)"}. ` +
-        `Fix: pass one of them to --stack, or create the stack with \`pulumi stack init ${stack}\`.`;
+      : fs.existsSync(yml)
+        ? `not found, and the Pulumi CLI does not read ${path.basename(yml)}: it names stack files after Pulumi.yaml. Fix: rename ${path.basename(yml)} to ${path.basename(configFile)}.`
+        : `not found, so there is no stack ${JSON.stringify(stack)}. Allowed: ${known.join(", ") || "(no Pulumi.<stack>.yaml files here)"}. ` +
+          `Fix: pass one of them to --stack, or create the stack with \`pulumi stack init ${stack}\`.`;
     throw SlipwayError.of(
       file ? configFile : `--stack ${stack}`,
       file ? message : `${path.basename(configFile)} ${message}`,

@@ -411,12 +411,12 @@ describe("project files the CLI refuses, with its reason", () => {
     ).toEqual(["a in Pulumi.yaml", "aws:b in Pulumi.yaml"]);
   });
 
-  test("a config block that is not a map (the old stackConfigDir spelling)", () => {
-    expect(refusal(() => parseProjectConfig("test", "stacks"))).toEqual([
+  test("a config block that is neither a map nor a folder name", () => {
+    expect(refusal(() => parseProjectConfig("test", ["a"]))).toEqual([
       {
         key: "config in Pulumi.yaml",
         message:
-          'got "stacks": slipway plan reads the stack files next to Pulumi.yaml. Allowed: a map of config keys. Fix: keep the stack files next to Pulumi.yaml and declare the keys here.',
+          'got ["a"]: the Pulumi CLI refuses the project: "#/config: expected object, string or null". Allowed: a map of config keys. Fix: declare each key under config: as key: value or key: { type, default, ... }.',
       },
     ]);
   });
