@@ -54,6 +54,7 @@ async function plan(
   settings: AlertingSettings,
   overrides: Partial<AlertingArgs> = {},
   config: Record<string, unknown> = {},
+  secretKeys: string[] = [],
 ): Promise<CapturedStack> {
   return capture(
     () => {
@@ -73,7 +74,7 @@ async function plan(
         alarmArns: alerting.alarmArns,
       };
     },
-    { stack: kind, config },
+    { stack: kind, config, secretKeys },
   );
 }
 
@@ -395,17 +396,10 @@ describe("Alerting: the us-east-1 provider is the stack's AWS provider in anothe
   };
 
   test("every setting but the region carries over, secrets as secrets", async () => {
-    const captured = await capture(
-      () =>
-        new Alerting("alerting", {
-          settings: production,
-          kind: "production",
-          namePrefix: "acme-web",
-          database,
-          app: { name: "acme-web", webUrl: pulumi.output(WEB_URL), healthCheckPath: "/health" },
-        }),
-      { stack: "production", config: settings, secretKeys: ["aws:accessKey", "aws:secretKey"] },
-    );
+    const captured = await plan("production", production, {}, settings, [
+      "aws:accessKey",
+      "aws:secretKey",
+    ]);
     expect(one(captured, PROVIDER, "alerting-us-east-1").inputs).toEqual({
       region: "us-east-1",
       assumeRoles: JSON.stringify(settings["aws:assumeRoles"]),
@@ -429,23 +423,15 @@ describe("Alerting: the us-east-1 provider is the stack's AWS provider in anothe
   });
 
   test("a setting stored as a secret stays one, whatever it is", async () => {
-    const captured = await capture(
-      () =>
-        new Alerting("alerting", {
-          settings: production,
-          kind: "production",
-          namePrefix: "acme-web",
-          database,
-          app: { name: "acme-web", webUrl: pulumi.output(WEB_URL), healthCheckPath: "/health" },
-        }),
+    const captured = await plan(
+      "production",
+      production,
+      {},
       {
-        stack: "production",
-        config: {
-          "aws:forbiddenAccountIds": ["222222222222"],
-          "aws:assumeRoles": [{ externalId: "s3cr3t" }],
-        },
-        secretKeys: ["aws:assumeRoles"],
+        "aws:forbiddenAccountIds": ["222222222222"],
+        "aws:assumeRoles": [{ externalId: "s3cr3t" }],
       },
+      ["aws:assumeRoles"],
     );
     const inputs = one(captured, PROVIDER, "alerting-us-east-1").inputs;
     expect(inputs["assumeRoles"]).toEqual(new Secret('[{"externalId":"s3cr3t"}]'));

@@ -7,7 +7,7 @@ import { duplicateUrnProblems } from "../../cli/plan/urns";
 import { Alerting } from "../../components/alerting";
 import { alertingSchema } from "../../config/schema";
 import { SlipwayError } from "../../errors";
-import { capture, planStack, PROJECT_DIR } from "../support/stacks";
+import { capture, capturedResource, planStack, PROJECT_DIR } from "../support/stacks";
 
 const staging = readStackConfig(readProject(PROJECT_DIR), "staging");
 
@@ -113,21 +113,7 @@ test.each([
   ],
   ["a list inside a list", "app-feature-preboot", "preboot", "slipway:app.features"],
 ])("the key is found for %s", (_, name, value, key) => {
-  const resource = {
-    urn: `urn:pulumi:s::p::t::${name}`,
-    type: "t",
-    name,
-    protect: false,
-    custom: true,
-    read: false,
-    dependencies: [],
-    deleteBeforeReplace: false,
-    ignoreChanges: [],
-    retainOnDelete: false,
-    additionalSecretOutputs: [],
-    inputs: {},
-    state: {},
-  };
+  const resource = capturedResource({ urn: `urn:pulumi:s::p::t::${name}`, type: "t", name });
   const values = {
     "slipway:database": { allowedCidrs: key.endsWith("allowedCidrs") ? [value, value] : [] },
     "slipway:app": { name: "x", features: key.endsWith("features") ? [value, value] : [] },
