@@ -72,7 +72,7 @@ function findRepeat(
   }
   if (value !== null && typeof value === "object") {
     for (const [field, inner] of Object.entries(value)) {
-      const found = findRepeat(name, inner, key.includes(":") ? `${key}.${field}` : field);
+      const found = findRepeat(name, inner, `${key}.${field}`);
       if (found) return found;
     }
   }

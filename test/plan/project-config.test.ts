@@ -313,6 +313,46 @@ describe("project files the CLI refuses, with its reason", () => {
       '#/config/instanceSize/type: value must be one of "string", "integer", "boolean", "array", "object"',
     ],
     [
+      "a secret flag that is not a boolean",
+      "token:\n    type: string\n    secret: yes",
+      "#/config/token/secret: expected boolean, but got string",
+    ],
+    [
+      "a description that is not text",
+      "token:\n    description: [a]",
+      "#/config/token/description: expected string, but got array",
+    ],
+    [
+      "items that are not a map",
+      "list:\n    type: array\n    items: string",
+      "#/config/list/items: expected object, but got string",
+    ],
+    [
+      "items with an attribute of their own",
+      "list:\n    type: array\n    items:\n      type: string\n      default: a",
+      "#/config/list/items: additionalProperties 'default' not allowed",
+    ],
+    [
+      "items of an unknown type",
+      "list:\n    type: array\n    items:\n      type: text",
+      '#/config/list/items/type: value must be one of "string", "integer", "boolean", "array", "object"',
+    ],
+    [
+      "a list of lists without the inner item type",
+      "list:\n    type: array\n    items:\n      type: array",
+      "#/config/list/items: missing properties: 'items'",
+    ],
+    [
+      "a list of lists of an unknown type",
+      "list:\n    type: array\n    items:\n      type: array\n      items:\n        type: text",
+      '#/config/list/items/items/type: value must be one of "string", "integer", "boolean", "array", "object"',
+    ],
+    [
+      "no value at all",
+      "token:",
+      "#/config/token: expected string, integer, boolean, array or object",
+    ],
+    [
       "a fraction as a short-form default",
       "ratio: 0.5",
       "#/config/ratio: expected integer, but got number",

@@ -111,12 +111,24 @@ test.each([
     "10.0.0.0/8",
     "slipway:database.allowedCidrs",
   ],
-  ["a list inside a list", "app-feature-preboot", "preboot", "slipway:app.features"],
+  ["a list inside a map", "app-feature-preboot", "preboot", "slipway:app.features"],
+  [
+    "a list in a list of maps",
+    "app-webhook-api:release",
+    "api:release",
+    "slipway:app.webhooks[0].include",
+  ],
 ])("the key is found for %s", (_, name, value, key) => {
   const resource = capturedResource({ urn: `urn:pulumi:s::p::t::${name}`, type: "t", name });
   const values = {
     "slipway:database": { allowedCidrs: key.endsWith("allowedCidrs") ? [value, value] : [] },
-    "slipway:app": { name: "x", features: key.endsWith("features") ? [value, value] : [] },
+    "slipway:app": {
+      name: "x",
+      features: key.endsWith("features") ? [value, value] : [],
+      webhooks: [
+        { url: "https://h.example.com", include: key.endsWith("include") ? [value, value] : [] },
+      ],
+    },
   };
   expect(duplicateUrnProblems([resource, resource], values).map((p) => p.key)).toEqual([key]);
 });
