@@ -11,6 +11,7 @@ import {
 import { HerokuApp } from "./components/heroku-app";
 import { RepositoryProcess } from "./components/repository";
 import { DatabaseSettings, loadConfig, SlipwayConfig } from "./config";
+import { qualifyStackName } from "./config/stack-reference";
 
 export = function slipway() {
   const config = loadConfig();
@@ -119,8 +120,15 @@ function appEnvironment(
   };
 }
 
-/** Production creates the pipeline; the other stacks read its id from production's outputs. */
+/**
+ * Production creates the pipeline; the other stacks read its id from production's outputs. The
+ * reference names the running stack's organization and project: a bare name would resolve to
+ * the user's default organization on Pulumi Cloud.
+ */
 function productionPipelineId(config: SlipwayConfig): pulumi.Output<string> {
-  const production = new pulumi.StackReference(config.pipeline.productionStack);
+  const name = config.pipeline.productionStack;
+  const production = new pulumi.StackReference(name, {
+    name: qualifyStackName(name, pulumi.getOrganization(), pulumi.getProject()),
+  });
   return production.requireOutput("pipelineId") as pulumi.Output<string>;
 }

@@ -185,21 +185,29 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
         ),
     );
 
+    // What the AWS provider replaces the instance on (its ForceNew inputs that slipway sets).
+    const identity = {
+      identifier,
+      engine: "postgres",
+      dbName: settings.databaseName,
+      username: settings.username,
+      storageEncrypted: true,
+    } as const;
+    const finalSnapshotIdentifier = behaviour.skipFinalSnapshot
+      ? undefined
+      : this.finalSnapshotIdentifier(name, identity);
+
     const instance = new aws.rds.Instance(
       `${name}-instance`,
       {
-        identifier,
-        engine: "postgres",
+        ...identity,
         engineVersion: settings.engineVersion,
         instanceClass: settings.instanceClass,
-        dbName: settings.databaseName,
-        username: settings.username,
         password: password.result,
         port: POSTGRES_PORT,
         storageType: "gp3",
         allocatedStorage: settings.allocatedStorageGb,
         maxAllocatedStorage: settings.maxAllocatedStorageGb,
-        storageEncrypted: true,
         dbSubnetGroupName: subnetGroup.name,
         vpcSecurityGroupIds: [network.securityGroup.id],
         parameterGroupName: parameterGroup.name,
@@ -220,7 +228,7 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
         enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
         deletionProtection: behaviour.deletionProtection,
         skipFinalSnapshot: behaviour.skipFinalSnapshot,
-        finalSnapshotIdentifier: behaviour.skipFinalSnapshot ? undefined : `${identifier}-final`,
+        finalSnapshotIdentifier,
         applyImmediately: behaviour.applyImmediately,
         tags,
       },
@@ -257,6 +265,30 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
       instanceIdentifier: this.instanceIdentifier,
       databaseUrl: this.databaseUrl,
     });
+  }
+
+  /**
+   * `<identifier>-final-<8 hex>`: the snapshot RDS takes when the instance is deleted. The AWS
+   * provider reads the name from the instance's state at deletion, so it must be unique per
+   * instance, not per stack: a fixed name makes the second deletion (a replacement, or the
+   * stack re-created and deleted again) fail with DBSnapshotAlreadyExists while the first
+   * snapshot is kept. The suffix is drawn once per instance: it changes exactly when one of the
+   * inputs the provider replaces the instance on changes, and a re-created stack draws a new
+   * one. At most 63 + 15 characters, well within RDS's 255; letters, digits, single hyphens.
+   */
+  private finalSnapshotIdentifier(
+    name: string,
+    identity: Record<string, string | boolean>,
+  ): pulumi.Output<string> {
+    const suffix = new random.RandomId(
+      `${name}-final-snapshot`,
+      {
+        byteLength: 4,
+        keepers: Object.fromEntries(Object.entries(identity).map(([k, v]) => [k, String(v)])),
+      },
+      { parent: this },
+    );
+    return pulumi.interpolate`${identity["identifier"]}-final-${suffix.hex}`;
   }
 
   /** The configured VPC and subnets, or the default VPC and its default subnets. */

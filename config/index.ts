@@ -49,7 +49,7 @@ export function loadConfig(): SlipwayConfig {
     }
     const name = key.slice(NAMESPACE.length + 1);
     raw[name] = parseConfigValue(value);
-    if (isSecret(key)) secretKeys.push(name);
+    if (isConfigSecret(key)) secretKeys.push(name);
   }
   const stack = pulumi.getStack();
   const { kind, reviewSlug, settings } = validateSettings(raw, stack, secretKeys, otherKeys);
@@ -102,8 +102,9 @@ export function parseConfigValue(value: string): unknown {
   return value;
 }
 
+/** Whether the stack stores config `key` (fully qualified) as a secret. */
 // `isConfigSecret` is exported by the runtime but left out of its type declarations.
-function isSecret(key: string): boolean {
+export function isConfigSecret(key: string): boolean {
   const check = (runtimeConfig as unknown as { isConfigSecret?: (k: string) => boolean })
     .isConfigSecret;
   return check ? check(key) : false;

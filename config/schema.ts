@@ -13,6 +13,30 @@ export interface FieldMeta {
 
 const meta = (allowed: string, example: string): FieldMeta => ({ allowed, example });
 
+/**
+ * Each entry once: slipway makes one resource per entry, named after it, so two equal entries
+ * would be two resources with one URN, which the Pulumi engine refuses. `fold` makes equal what
+ * the service treats as equal.
+ */
+const eachOnce =
+  (fold: (entry: string) => string = (entry) => entry, why = "") =>
+  (entries: string[], ctx: z.RefinementCtx<string[]>) => {
+    const seen = new Set<string>();
+    const repeated = entries.find((entry) => {
+      const folded = fold(entry);
+      if (seen.has(folded)) return true;
+      seen.add(folded);
+      return false;
+    });
+    if (repeated !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        input: entries,
+        message: `${JSON.stringify(repeated)} is listed twice${why}`,
+      });
+    }
+  };
+
 const appName = z
   .string()
   .regex(limits.HEROKU_APP_NAME)
@@ -151,8 +175,9 @@ export const appSchema = z
       .array(
         z.string().regex(limits.APP_FEATURE).meta(meta("a Heroku app feature name", "preboot")),
       )
+      .superRefine(eachOnce())
       .default([])
-      .meta(meta("a list of Heroku app features to enable", "[preboot]")),
+      .meta(meta("a list of Heroku app features to enable, each once", "[preboot]")),
     maintenance: z.boolean().default(false).meta(meta("true or false", "false")),
     acm: z
       .boolean()
@@ -215,7 +240,7 @@ export const pipelineSchema = z
       .default("production")
       .meta(
         meta(
-          "the production stack's name, or org/project/stack for a StackReference",
+          "the production stack's name, org/name or org/project/name; the running stack's organization and project fill in what is left out",
           "acme/slipway/production",
         ),
       ),
@@ -292,10 +317,11 @@ export const databaseSchema = z
           .refine(limits.isValidIpv4Cidr, { message: "not an IPv4 CIDR block" })
           .meta(meta("an IPv4 CIDR block with its host bits clear", "203.0.113.0/24")),
       )
+      .superRefine(eachOnce())
       .default([])
       .meta(
         meta(
-          "static-egress only: the IPv4 blocks (each a /24 or narrower) of the app's static-egress add-on or Private Space NAT",
+          "static-egress only: the IPv4 blocks (each a /24 or narrower, each once) of the app's static-egress add-on or Private Space NAT",
           "[192.0.2.10/32, 192.0.2.11/32]",
         ),
       ),
@@ -486,8 +512,16 @@ export const alertingSchema = z
   .strictObject({
     emails: z
       .array(z.string().regex(limits.EMAIL).meta(meta("an e-mail address", "oncall@example.com")))
+      .superRefine(
+        eachOnce(
+          (email) => email.toLowerCase(),
+          " (addresses are compared without case: one mailbox, one subscription)",
+        ),
+      )
       .default([])
-      .meta(meta("a list of e-mail addresses that receive alarms", "[oncall@example.com]")),
+      .meta(
+        meta("a list of e-mail addresses that receive alarms, each once", "[oncall@example.com]"),
+      ),
     httpsEndpoint: httpsUrl(
       "that receives alarm notifications",
       "https://hooks.example.com/alerts",
@@ -668,9 +702,19 @@ export const deploySchema = z
     ),
   );
 
+/**
+ * The stack's kind when its name does not say it. Empty by default, as Pulumi.yaml declares it:
+ * the CLI treats a declared key without a default as one every stack must set.
+ */
 export const environmentSchema = z
-  .enum(["production", "staging", "review"])
-  .meta(meta("production, staging or review", "staging"));
+  .enum(["production", "staging", "review", ""])
+  .default("")
+  .meta(
+    meta(
+      'production, staging or review; "" (the default) takes the kind from the stack name',
+      "staging",
+    ),
+  );
 
 export const secretConfigVarsSchema = z
   .record(
@@ -690,7 +734,7 @@ export const secretConfigVarsSchema = z
 
 /** Every key in the `slipway` namespace. A key not listed here is a typo and an error. */
 export const slipwaySchema = z.strictObject({
-  environment: environmentSchema.optional(),
+  environment: environmentSchema,
   app: appSchema,
   pipeline: pipelineSchema,
   database: databaseSchema.prefault({}),

@@ -89,7 +89,8 @@ function deriveKind(
     environment === "production" || environment === "staging" || environment === "review"
       ? environment
       : undefined;
-  if (environment !== undefined && declared === undefined) return undefined; // reported by the schema
+  // "" (the default) leaves the kind to the stack name; another value is reported by the schema.
+  if (environment !== undefined && environment !== "" && declared === undefined) return undefined;
   if (fromName && declared && fromName !== declared) {
     problems.push({
       key: `${NAMESPACE}:environment`,
@@ -331,7 +332,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best && best.distance <= tolerance ? best.candidate : undefined;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance: insertions, deletions and substitutions. */
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

@@ -23,6 +23,7 @@ const SG = "aws:ec2/securityGroup:SecurityGroup";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 const LOGS = "aws:cloudwatch/logGroup:LogGroup";
+const RANDOM_ID = "random:index/randomId:RandomId";
 
 // The committed stacks' database settings (Pulumi.production.yaml, Pulumi.staging.yaml).
 const production = databaseSchema.parse({
@@ -93,7 +94,7 @@ describe("PostgresDatabase", () => {
         multiAz: true,
         deletionProtection: true,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: "acme-web-db-final",
+        finalSnapshotIdentifier: `acme-web-db-final-${stableHex(8, "id", "db-final-snapshot")}`,
         applyImmediately: false,
         deleteAutomatedBackups: false,
       },
@@ -173,6 +174,8 @@ describe("PostgresDatabase", () => {
       [SG]: false,
       [INGRESS]: false,
       [LOGS]: false,
+      // Losing the suffix loses nothing: a new one is drawn and only the state's name changes.
+      ...(kind === "production" ? { [RANDOM_ID]: false } : {}),
     });
     expect(DATABASE_BEHAVIOUR[kind].protect).toBe(protect);
   });
@@ -311,6 +314,52 @@ describe("PostgresDatabase", () => {
       allocatedStorageGb: 50,
     });
     expect(redact(captured.outputs)).toMatchObject({ databaseUrl: "[secret]" });
+  });
+
+  describe("the final snapshot", () => {
+    // RDS: 1-255 letters, digits and hyphens, a letter first, no double or trailing hyphen.
+    const RDS_SNAPSHOT_IDENTIFIER = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,254}(?<!-)$/;
+
+    test("is named per instance: a random suffix the provider keeps in state until deletion", async () => {
+      const captured = await plan("production", production);
+      const suffix = one(captured, RANDOM_ID, "db-final-snapshot");
+      expect(suffix.parent).toBe(one(captured, POSTGRES_DATABASE_TYPE).urn);
+      // A new suffix exactly when the AWS provider would replace the instance: these are the
+      // inputs it replaces on (ForceNew), so a replacement never reuses the old snapshot's name.
+      expect(suffix.inputs).toEqual({
+        byteLength: 4,
+        keepers: {
+          identifier: "acme-web-db",
+          engine: "postgres",
+          dbName: "app",
+          username: "slipway",
+          storageEncrypted: "true",
+        },
+      });
+      const identifier = one(captured, DB).inputs["finalSnapshotIdentifier"];
+      expect(identifier).toBe(`acme-web-db-final-${String(suffix.state["hex"])}`);
+      expect(identifier).toMatch(RDS_SNAPSHOT_IDENTIFIER);
+    });
+
+    test("fits RDS's rules with the longest name prefix", async () => {
+      const captured = await plan("production", production, `a${"-b".repeat(40)}`);
+      const identifier = String(one(captured, DB).inputs["finalSnapshotIdentifier"]);
+      expect(identifier.length).toBeLessThanOrEqual(255);
+      expect(identifier).toMatch(RDS_SNAPSHOT_IDENTIFIER);
+    });
+
+    test("a change that replaces the instance draws a new suffix", async () => {
+      const before = one(await plan("production", production), RANDOM_ID).inputs["keepers"];
+      const after = one(await plan("production", { ...production, username: "owner" }), RANDOM_ID)
+        .inputs["keepers"];
+      expect(after).toEqual({ ...(before as object), username: "owner" });
+    });
+
+    test("staging takes none, so it has no suffix", async () => {
+      const captured = await plan("staging", staging);
+      expect(ofType(captured, RANDOM_ID)).toEqual([]);
+      expect(one(captured, DB).inputs).not.toHaveProperty("finalSnapshotIdentifier");
+    });
   });
 
   test("the name prefix is folded into a valid RDS identifier", async () => {

@@ -252,6 +252,19 @@ describe("main", () => {
     });
   });
 
+  test("a stack file the Pulumi CLI would refuse exits 2 with the CLI's reason", async () => {
+    const dir = projectWith({ "Pulumi.qa.yaml": "config:\n  slipway:app: acme-web-qa\n" });
+    expect(await run(["plan", "--dir", dir])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "slipway: stack qa (Pulumi.qa.yaml):\n" +
+        `  - slipway:app: got "acme-web-qa": the Pulumi CLI refuses the stack with "Stack 'qa' with configuration key 'slipway:app' must be of type 'object'". ` +
+        "Allowed: a map. Fix: set a value of type object in the stack's config file " +
+        "(a secret inside it with pulumi config set --secret --path 'slipway:app.<field>' <value>).\n",
+    });
+  });
+
   test("help is printed on request (exit 0) and without a command (exit 2)", async () => {
     expect(await run(["--help"])).toEqual({ code: 0, stdout: USAGE, stderr: "" });
     expect(await run(["plan", "--help"])).toEqual({

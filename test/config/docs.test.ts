@@ -29,9 +29,13 @@ describe("Pulumi.yaml declares every slipway key, typed as the schema types it",
     const entry = project.config[`slipway:${key}`];
     expect(entry?.type).toBe(key === "environment" ? "string" : "object");
     expect(entry?.description.length).toBeGreaterThan(20);
-    // A key every stack must set has no default; the others default to {} and the schema fills
-    // each field, so the CLI and slipway plan start from the same values.
-    if (key === "environment" || key === "app") expect(entry).not.toHaveProperty("default");
-    else expect(entry?.default).toEqual({});
+    // The CLI requires every stack to set a project key declared without a default: only the
+    // app has none. environment defaults to "" (the kind comes from the stack name), the others
+    // to {} with the schema filling each field, so the CLI and slipway plan start alike.
+    if (key === "app") expect(entry).not.toHaveProperty("default");
+    else if (key === "environment") {
+      expect(entry?.default).toBe("");
+      expect(slipwaySchema.shape.environment.parse(undefined)).toBe("");
+    } else expect(entry?.default).toEqual({});
   });
 });

@@ -1,7 +1,7 @@
 // The whole program under the mock runtime, per stack kind: what each kind declares, what is
 // protected, how the stacks connect, and how secrets travel.
 import type { StackPlan } from "../../cli/plan";
-import { redact, Secret } from "../../cli/plan/values";
+import { redact, Secret, UNKNOWN } from "../../cli/plan/values";
 import { stableUuid } from "../../cli/plan/mocks";
 import { rdsCaBundle } from "../../components/rds-ca";
 import { one, ofType, planStack, StackValues } from "../support/stacks";
@@ -70,6 +70,7 @@ describe("production", () => {
       "pulumi:providers:aws::alerting-us-east-1",
       "pulumi:providers:github::repository-github",
       "pulumi:pulumi:Stack::slipway-production",
+      "random:index/randomId:RandomId::database-final-snapshot",
       "random:index/randomPassword:RandomPassword::database-password",
       "slipway:aws:Alerting::alerting",
       "slipway:aws:PostgresDatabase::database",
@@ -167,7 +168,12 @@ describe("staging", () => {
     const plan = await planStack("staging");
     expect(plan.kind).toBe("staging");
     expect(protectedNames(plan)).toEqual([]);
-    expect(one(plan, "pulumi:pulumi:StackReference").inputs).toEqual({ name: "production" });
+    // Qualified from the running stack, as a local backend names it: a bare name would resolve
+    // to the user's default organization on Pulumi Cloud.
+    expect(one(plan, "pulumi:pulumi:StackReference")).toMatchObject({
+      name: "production",
+      inputs: { name: "organization/slipway/production" },
+    });
     expect(one(plan, `${HEROKU}PipelineCoupling`).inputs).toMatchObject({
       pipeline: production.outputs["pipelineId"],
       stage: "staging",
@@ -179,6 +185,28 @@ describe("staging", () => {
         .map((r) => r.name)
         .sort(),
     ).toEqual(["alerting-db-free-storage", "alerting-health-check"]);
+  });
+});
+
+describe("the reference to production", () => {
+  test("a fully qualified name stays as it is, and plan still reads production's outputs", async () => {
+    const production = await planStack("production");
+    const plan = await planStack("staging", (values) => {
+      values["slipway:pipeline"] = { productionStack: "acme/slipway/production" };
+    });
+    expect(one(plan, "pulumi:pulumi:StackReference").inputs).toEqual({
+      name: "acme/slipway/production",
+    });
+    expect(one(plan, `${HEROKU}PipelineCoupling`).inputs["pipeline"]).toBe(
+      production.outputs["pipelineId"],
+    );
+  });
+
+  test("another project's stack is not one plan has planned: its outputs are unknown", async () => {
+    const plan = await planStack("staging", (values) => {
+      values["slipway:pipeline"] = { productionStack: "acme/platform/production" };
+    });
+    expect(one(plan, `${HEROKU}PipelineCoupling`).inputs["pipeline"]).toBe(UNKNOWN);
   });
 });
 
