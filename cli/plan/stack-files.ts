@@ -4,9 +4,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
+import { SECRET_PLACEHOLDER } from "../../config/limits";
+import { refusePlainSecrets } from "../../config/secrets";
 import { SlipwayError } from "../../errors";
 
-export const SECRET_PLACEHOLDER = "[secret]";
+export { SECRET_PLACEHOLDER };
 
 export interface ProjectFile {
   readonly dir: string;
@@ -107,6 +109,7 @@ export function stackConfigFromValues(
   file: string,
   values: Readonly<Record<string, unknown>>,
 ): StackConfig {
+  refusePlainSecrets(values, path.basename(file));
   const config: Record<string, string> = {};
   const parsed: Record<string, unknown> = {};
   const secretKeys: string[] = [];
