@@ -2,7 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { configurationMarkdown } from "../../config/docs";
+import { z } from "zod";
+import { looksSecret } from "../../config/limits";
 import { slipwaySchema } from "../../config/schema";
+import { unwrap } from "../../config/validate";
 import { PROJECT_DIR } from "../support/stacks";
 
 test("docs/configuration.md is what the schema says (run `npm run docs:config` after a change)", () => {
@@ -26,12 +29,17 @@ describe("Pulumi.yaml declares every slipway key, typed as the schema types it",
   });
 
   test.each(Object.keys(slipwaySchema.shape))("slipway:%s", (key) => {
-    const entry = project.config[`slipway:${key}`];
-    expect(entry?.type).toBe(key === "environment" ? "string" : "object");
+    const entry = project.config[`slipway:${key}`] as
+      { type: string; description: string; default?: unknown; secret?: boolean } | undefined;
+    const field = unwrap((slipwaySchema.shape as Record<string, z.ZodType>)[key] as z.ZodType);
+    const object = field instanceof z.ZodObject || field instanceof z.ZodRecord;
+    expect(entry?.type).toBe(object ? "object" : "string");
     expect(entry?.description.length).toBeGreaterThan(20);
-    // A key every stack must set has no default; the others default to {} and the schema fills
-    // each field, so the CLI and slipway plan start from the same values.
-    if (key === "environment" || key === "app") expect(entry).not.toHaveProperty("default");
+    // A key every stack must set has no default; the other objects default to {} and the schema
+    // fills each field, so the CLI and slipway plan start from the same values.
+    if (!object || key === "app") expect(entry).not.toHaveProperty("default");
     else expect(entry?.default).toEqual({});
+    // The credentials CI receives: the CLI refuses them in plain text too.
+    expect(entry?.secret === true).toBe(looksSecret(key) && !object);
   });
 });

@@ -144,16 +144,24 @@ describe("production", () => {
       "appName",
       "databaseEndpoint",
       "databaseIdentifier",
-      "deployRoleArn",
       "healthCheckId",
       "kind",
       "pipelineId",
-      "previewRoleArn",
+      "platformRepository",
       "repository",
+      "roleArns",
       "webUrl",
     ]);
     expect(plan.outputs["kind"]).toBe("production");
     expect(plan.outputs["repository"]).toBe("acme/acme-web");
+    expect(plan.outputs["platformRepository"]).toBe("acme/slipway");
+    expect(Object.keys(plan.outputs["roleArns"] as object).sort()).toEqual([
+      "deploy-production",
+      "deploy-staging",
+      "infrastructure",
+      "preview",
+      "review",
+    ]);
   });
 });
 
