@@ -156,7 +156,7 @@ export class RepositoryProcess extends pulumi.ComponentResource {
     const specs = environmentSpecs(settings);
     const credentials = args.credentials ?? {};
     for (const spec of specs) this.createEnvironment(name, spec, settings, credentials);
-    warnMissingCredentials(this, specs, credentials, stateSecretName(settings));
+    warnMissingCredentials(this, specs, credentials, settings);
     this.environments = {
       [repos.application]: specs
         .filter((s) => s.repository === "application")
@@ -428,8 +428,11 @@ function warnMissingCredentials(
   process: RepositoryProcess,
   specs: readonly EnvironmentSpec[],
   credentials: CiCredentials,
-  stateSecret: string,
+  settings: GithubSettings,
 ): void {
+  const stateSecret = stateSecretName(settings);
+  // State in S3 with an awskms:// secrets provider needs no passphrase: the roles decrypt.
+  const keyless = settings.stateBackendUrl !== undefined && settings.stateKmsKeyArn !== undefined;
   const needs: [keyof CiCredentials, string, (s: EnvironmentSpec) => boolean][] = [
     ["herokuApiKey", HEROKU_API_KEY_SECRET, (s) => s.herokuApiKey === "deploy"],
     ["stateSecret", stateSecret, (s) => s.stateSecret === "deploy"],
@@ -438,6 +441,7 @@ function warnMissingCredentials(
   ];
   for (const [credential, secretName, reaches] of needs) {
     if (credentials[credential] !== undefined) continue;
+    if (keyless && secretName === stateSecret) continue;
     const where = specs.filter(reaches).map((s) => s.environment);
     void pulumi.log.warn(
       `${CREDENTIAL_KEYS[credential]} is not configured, so the ${where.join(", ")} ` +

@@ -405,6 +405,22 @@ describe("RepositoryProcess", () => {
     }
   });
 
+  test("state in S3 with a KMS key needs no passphrase, so none is asked for", async () => {
+    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      await run(
+        {
+          stateKmsKeyArn:
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        },
+        { credentials: { herokuApiKey: "hk", reviewHerokuApiKey: "hk-review" } },
+      );
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   test("creates GitHub's OIDC provider for STS, with no thumbprints", () => {
     expect(one(stack, OIDC, "repository-github-oidc").inputs).toEqual({
       url: "https://token.actions.githubusercontent.com",
