@@ -16,7 +16,10 @@ test("docs/configuration.md is what the schema says (run `npm run docs:config` a
 
 describe("Pulumi.yaml declares every slipway key, typed as the schema types it", () => {
   const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
-    config: Record<string, { type: string; description: string; default?: unknown }>;
+    config: Record<
+      string,
+      { type: string; description: string; default?: unknown; secret?: boolean }
+    >;
   };
   const declared = Object.keys(project.config).filter((k) => k.startsWith("slipway:"));
 
@@ -29,8 +32,7 @@ describe("Pulumi.yaml declares every slipway key, typed as the schema types it",
   });
 
   test.each(Object.keys(slipwaySchema.shape))("slipway:%s", (key) => {
-    const entry = project.config[`slipway:${key}`] as
-      { type: string; description: string; default?: unknown; secret?: boolean } | undefined;
+    const entry = project.config[`slipway:${key}`];
     const field = unwrap((slipwaySchema.shape as Record<string, z.ZodType>)[key] as z.ZodType);
     const object = field instanceof z.ZodObject || field instanceof z.ZodRecord;
     expect(entry?.type).toBe(object ? "object" : "string");

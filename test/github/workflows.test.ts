@@ -255,10 +255,8 @@ describe("secrets: no job reads a credential outside the environment that holds 
       const spec = specs.find(
         (s) => s.repository === RUNS_IN[file] && s.environment === job.environment,
       );
-      const declared = Object.keys(
-        ((workflows[file]?.on["workflow_call"] as { secrets?: object } | null)?.secrets ??
-          {}) as object,
-      );
+      const call = workflows[file]?.on["workflow_call"] as { secrets?: object } | null;
+      const declared = Object.keys(call?.secrets ?? {});
       for (const secret of secretsRead(job)) {
         if (CREDENTIALS.includes(secret)) {
           expect([secret, spec?.environment ?? "no environment"]).toEqual([
