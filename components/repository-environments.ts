@@ -1,8 +1,10 @@
 // The GitHub environments of both repositories as data: which branches reach each, which AWS
 // role its jobs assume, which secrets it holds. Every secret a workflow reads lives in exactly
 // the environments whose jobs need it; none is a repository secret a pull request could read.
+import type * as pulumi from "@pulumi/pulumi";
 import { GithubSettings } from "../config/schema";
-import { PLATFORM_BRANCH, RoleName } from "./repository-iam";
+import { SlipwayError } from "../errors";
+import { PLATFORM_BRANCH, Repositories, RoleName } from "./repository-iam";
 
 /** The secret and variables the workflows in .github/workflows read. */
 export const HEROKU_API_KEY_SECRET = "HEROKU_API_KEY";
@@ -105,4 +107,99 @@ export function stateSecretName(settings: GithubSettings): string {
 export function splitRepository(path: string): { owner: string; name: string } {
   const [owner = "", name = ""] = path.split("/");
   return { owner, name };
+}
+
+/** The credentials CI environments receive, each a Pulumi secret end to end. */
+export interface CiCredentials {
+  /** `heroku:apiKey`: HEROKU_API_KEY of staging, production and infrastructure. */
+  readonly herokuApiKey?: pulumi.Input<string>;
+  /** `slipway:stateSecret`: the state secret of staging, production, infrastructure and drift. */
+  readonly stateSecret?: pulumi.Input<string>;
+  /** `slipway:reviewHerokuApiKey`: HEROKU_API_KEY of the application's review environment. */
+  readonly reviewHerokuApiKey?: pulumi.Input<string>;
+  /** `slipway:reviewStateSecret`: the state secret of the application's review environment. */
+  readonly reviewStateSecret?: pulumi.Input<string>;
+}
+
+/** Which configured credential an environment's credential set means. */
+export function credentialFor(
+  set: CredentialSet | undefined,
+  what: "heroku" | "state",
+  credentials: CiCredentials,
+): pulumi.Input<string> | undefined {
+  if (set === undefined) return undefined;
+  if (what === "heroku") {
+    return set === "review" ? credentials.reviewHerokuApiKey : credentials.herokuApiKey;
+  }
+  return set === "review" ? credentials.reviewStateSecret : credentials.stateSecret;
+}
+
+/** The config key behind each credential. */
+const CREDENTIAL_KEYS: Record<keyof CiCredentials, string> = {
+  herokuApiKey: "heroku:apiKey",
+  stateSecret: "slipway:stateSecret",
+  reviewHerokuApiKey: "slipway:reviewHerokuApiKey",
+  reviewStateSecret: "slipway:reviewStateSecret",
+};
+
+/**
+ * One warning per credential not configured, naming the environments left without it and the
+ * command that adds it (the caller appends `--stack`). State in S3 with a KMS key needs no state
+ * secret: the roles decrypt through AWS.
+ */
+export function missingCredentialWarnings(
+  specs: readonly EnvironmentSpec[],
+  credentials: CiCredentials,
+  settings: GithubSettings,
+): string[] {
+  const stateSecret = stateSecretName(settings);
+  const keyless = settings.stateBackendUrl !== undefined && settings.stateKmsKeyArn !== undefined;
+  const needs: [keyof CiCredentials, string, (s: EnvironmentSpec) => boolean][] = [
+    ["herokuApiKey", HEROKU_API_KEY_SECRET, (s) => s.herokuApiKey === "deploy"],
+    ["stateSecret", stateSecret, (s) => s.stateSecret === "deploy"],
+    ["reviewHerokuApiKey", HEROKU_API_KEY_SECRET, (s) => s.herokuApiKey === "review"],
+    ["reviewStateSecret", stateSecret, (s) => s.stateSecret === "review"],
+  ];
+  return needs
+    .filter(([credential, secretName]) => {
+      if (credentials[credential] !== undefined) return false;
+      return !(keyless && secretName === stateSecret);
+    })
+    .map(([credential, secretName, reaches]) => {
+      const where = specs.filter(reaches).map((s) => s.environment);
+      const many = where.length > 1;
+      return (
+        `${CREDENTIAL_KEYS[credential]} is not configured, so the ${where.join(", ")} ` +
+        `environment${many ? "s have" : " has"} no ${secretName} secret and ` +
+        `${many ? "their" : "its"} jobs will fail. Fix: pulumi config set --secret ` +
+        `${CREDENTIAL_KEYS[credential]} <value>`
+      );
+    });
+}
+
+/** The application's branches by their role, so renaming a branch keeps the child's name. */
+export function branchLabel(branch: string, settings: GithubSettings): string {
+  return branch === settings.productionBranch ? "production-branch" : "staging-branch";
+}
+
+/** Owner, repository and platformRepository have no default; production requires them. */
+export function requireRepositories(settings: GithubSettings): Repositories {
+  const examples = { owner: "acme", repository: "acme-web", platformRepository: "acme/slipway" };
+  const missing = (["owner", "repository", "platformRepository"] as const).filter(
+    (key) => settings[key] === undefined,
+  );
+  if (missing.length > 0) {
+    throw new SlipwayError(
+      missing.map((key) => ({
+        key: `slipway:github.${key}`,
+        message:
+          `missing: the repository process needs both repositories it protects. ` +
+          `Fix: pulumi config set --path 'slipway:github.${key}' ${examples[key]}`,
+      })),
+    );
+  }
+  return {
+    application: `${settings.owner as string}/${settings.repository as string}`,
+    platform: settings.platformRepository as string,
+  };
 }

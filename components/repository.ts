@@ -7,17 +7,20 @@ import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GithubSettings } from "../config/schema";
-import { SlipwayError } from "../errors";
 import {
   AWS_PREVIEW_ROLE_ARN_VARIABLE,
   AWS_REGION_VARIABLE,
   AWS_ROLE_ARN_VARIABLE,
-  CredentialSet,
+  branchLabel,
+  CiCredentials,
+  credentialFor,
   environmentSpecs,
   EnvironmentSpec,
   HEROKU_API_KEY_SECRET,
+  missingCredentialWarnings,
   PLATFORM_REQUIRED_CHECKS,
   PULUMI_BACKEND_URL_VARIABLE,
+  requireRepositories,
   splitRepository,
   stateSecretName,
 } from "./repository-environments";
@@ -39,17 +42,7 @@ export const REPOSITORY_PROCESS_TYPE = "slipway:github:RepositoryProcess";
 /** Route 53 publishes health check metrics only here, so the alarms on them live here too. */
 const HEALTH_CHECK_ALARM_REGION = "us-east-1";
 
-/** The credentials CI environments receive, each a Pulumi secret end to end. */
-export interface CiCredentials {
-  /** `heroku:apiKey`: HEROKU_API_KEY of staging, production and infrastructure. */
-  readonly herokuApiKey?: pulumi.Input<string>;
-  /** `slipway:stateSecret`: the state secret of staging, production, infrastructure and drift. */
-  readonly stateSecret?: pulumi.Input<string>;
-  /** `slipway:reviewHerokuApiKey`: HEROKU_API_KEY of the application's review environment. */
-  readonly reviewHerokuApiKey?: pulumi.Input<string>;
-  /** `slipway:reviewStateSecret`: the state secret of the application's review environment. */
-  readonly reviewStateSecret?: pulumi.Input<string>;
-}
+export type { CiCredentials };
 
 export interface RepositoryProcessArgs {
   /**
@@ -156,7 +149,9 @@ export class RepositoryProcess extends pulumi.ComponentResource {
     const specs = environmentSpecs(settings);
     const credentials = args.credentials ?? {};
     for (const spec of specs) this.createEnvironment(name, spec, settings, credentials);
-    warnMissingCredentials(this, specs, credentials, settings);
+    for (const warning of missingCredentialWarnings(specs, credentials, settings)) {
+      void pulumi.log.warn(`${warning} --stack ${pulumi.getStack()}`, this);
+    }
     this.environments = {
       [repos.application]: specs
         .filter((s) => s.repository === "application")
@@ -403,56 +398,6 @@ export class RepositoryProcess extends pulumi.ComponentResource {
   }
 }
 
-/** Which configured credential an environment's credential set means. */
-function credentialFor(
-  set: CredentialSet | undefined,
-  what: "heroku" | "state",
-  credentials: CiCredentials,
-): pulumi.Input<string> | undefined {
-  if (set === undefined) return undefined;
-  if (what === "heroku")
-    return set === "review" ? credentials.reviewHerokuApiKey : credentials.herokuApiKey;
-  return set === "review" ? credentials.reviewStateSecret : credentials.stateSecret;
-}
-
-/** The config key and command behind each credential, for the warnings. */
-const CREDENTIAL_KEYS: Record<keyof CiCredentials, string> = {
-  herokuApiKey: "heroku:apiKey",
-  stateSecret: "slipway:stateSecret",
-  reviewHerokuApiKey: "slipway:reviewHerokuApiKey",
-  reviewStateSecret: "slipway:reviewStateSecret",
-};
-
-/** One warning per credential not configured, naming the environments it would have reached. */
-function warnMissingCredentials(
-  process: RepositoryProcess,
-  specs: readonly EnvironmentSpec[],
-  credentials: CiCredentials,
-  settings: GithubSettings,
-): void {
-  const stateSecret = stateSecretName(settings);
-  // State in S3 with an awskms:// secrets provider needs no passphrase: the roles decrypt.
-  const keyless = settings.stateBackendUrl !== undefined && settings.stateKmsKeyArn !== undefined;
-  const needs: [keyof CiCredentials, string, (s: EnvironmentSpec) => boolean][] = [
-    ["herokuApiKey", HEROKU_API_KEY_SECRET, (s) => s.herokuApiKey === "deploy"],
-    ["stateSecret", stateSecret, (s) => s.stateSecret === "deploy"],
-    ["reviewHerokuApiKey", HEROKU_API_KEY_SECRET, (s) => s.herokuApiKey === "review"],
-    ["reviewStateSecret", stateSecret, (s) => s.stateSecret === "review"],
-  ];
-  for (const [credential, secretName, reaches] of needs) {
-    if (credentials[credential] !== undefined) continue;
-    if (keyless && secretName === stateSecret) continue;
-    const where = specs.filter(reaches).map((s) => s.environment);
-    void pulumi.log.warn(
-      `${CREDENTIAL_KEYS[credential]} is not configured, so the ${where.join(", ")} ` +
-        `environment${where.length > 1 ? "s have" : " has"} no ${secretName} secret and ` +
-        `${where.length > 1 ? "their" : "its"} jobs will fail. Fix: pulumi config set --secret ` +
-        `${CREDENTIAL_KEYS[credential]} <value> --stack ${pulumi.getStack()}`,
-      process,
-    );
-  }
-}
-
 function warnNoGithubToken(process: RepositoryProcess): void {
   void pulumi.log.warn(
     `github:token is not configured: this run manages the repositories with GITHUB_TOKEN from ` +
@@ -460,31 +405,4 @@ function warnNoGithubToken(process: RepositoryProcess): void {
       `cannot. Fix: pulumi config set --secret github:token <token> --stack ${pulumi.getStack()}`,
     process,
   );
-}
-
-/** The application's branches by their role, so renaming a branch keeps the child's name. */
-function branchLabel(branch: string, settings: GithubSettings): string {
-  return branch === settings.productionBranch ? "production-branch" : "staging-branch";
-}
-
-/** Owner, repository and platformRepository have no default; production requires them. */
-function requireRepositories(settings: GithubSettings): Repositories {
-  const examples = { owner: "acme", repository: "acme-web", platformRepository: "acme/slipway" };
-  const missing = (["owner", "repository", "platformRepository"] as const).filter(
-    (key) => settings[key] === undefined,
-  );
-  if (missing.length > 0) {
-    throw new SlipwayError(
-      missing.map((key) => ({
-        key: `slipway:github.${key}`,
-        message:
-          `missing: the repository process needs both repositories it protects. ` +
-          `Fix: pulumi config set --path 'slipway:github.${key}' ${examples[key]}`,
-      })),
-    );
-  }
-  return {
-    application: `${settings.owner as string}/${settings.repository as string}`,
-    platform: settings.platformRepository as string,
-  };
 }
