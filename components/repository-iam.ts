@@ -28,12 +28,8 @@ export const PLATFORM_BRANCH = "main";
 export const DEPLOY_WORKFLOW = "deploy.yml";
 export const REVIEW_WORKFLOW = "review.yml";
 
-/** The application's environments, in the order a change reaches them. */
-export const APPLICATION_ENVIRONMENTS = ["review", "staging", "production"] as const;
-export type ApplicationEnvironment = (typeof APPLICATION_ENVIRONMENTS)[number];
-/** slipway's environments: `pulumi up` of its stacks, and the scheduled drift check. */
-export const PLATFORM_ENVIRONMENTS = ["infrastructure", "drift"] as const;
-export type PlatformEnvironment = (typeof PLATFORM_ENVIRONMENTS)[number];
+/** The application's environments a role is bound to, through one of slipway's workflows. */
+type ApplicationEnvironment = "review" | "staging" | "production";
 
 /** One role per job (docs/github.md, "Who may do what"). */
 export const ROLES = [
@@ -44,17 +40,6 @@ export const ROLES = [
   "review",
 ] as const;
 export type RoleName = (typeof ROLES)[number];
-
-/** The environment whose jobs assume each role, per repository. */
-export const ROLE_ENVIRONMENTS: Readonly<
-  Record<RoleName, { repository: "platform" | "application"; environment: string }>
-> = {
-  preview: { repository: "platform", environment: "drift" },
-  infrastructure: { repository: "platform", environment: "infrastructure" },
-  "deploy-staging": { repository: "application", environment: "staging" },
-  "deploy-production": { repository: "application", environment: "production" },
-  review: { repository: "application", environment: "review" },
-};
 
 /** The two repositories, as `owner/name`. */
 export interface Repositories {
