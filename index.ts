@@ -37,14 +37,17 @@ function production(config: SlipwayConfig) {
   const repository = new RepositoryProcess("repository", {
     settings: github,
     awsRegion: config.awsRegion as string,
-    herokuApiKey: new pulumi.Config("heroku").getSecret("apiKey"),
+    credentials: {
+      herokuApiKey: new pulumi.Config("heroku").getSecret("apiKey"),
+      ...config.ciSecrets,
+    },
     githubToken: new pulumi.Config("github").getSecret("token"),
   });
   return {
     ...environment,
     repository: repository.repository,
-    deployRoleArn: repository.roleArn,
-    previewRoleArn: repository.previewRoleArn,
+    platformRepository: repository.platformRepository,
+    roleArns: repository.roleArns,
   };
 }
 

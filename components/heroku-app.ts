@@ -142,9 +142,15 @@ export class HerokuApp extends pulumi.ComponentResource {
         options("features"),
       );
     }
-    for (const [key, url] of uniqueNames(settings.logDrains, hostKey)) {
-      new LogDrain(`${name}-drain-${key}`, { app, url }, options("logDrains"));
-    }
+    // A drain URL carries the log service's token: a secret end to end, and named by position,
+    // since its host would be a piece of it in every URN (and an offline plan cannot read it).
+    settings.logDrains.forEach((url, index) => {
+      new LogDrain(
+        `${name}-drain-${index + 1}`,
+        { app, url: pulumi.secret(url) },
+        options("logDrains"),
+      );
+    });
     const { webhooks, release } = webhooksOf(settings.webhooks, args.releaseWebhookUrl);
     for (const [key, hook] of uniqueNames(webhooks, (h) => hostKey(h.url))) {
       new AppWebhook(`${name}-webhook-${key}`, { app, ...hook }, options("webhooks"));

@@ -187,18 +187,28 @@ export const appSchema = z
       .array(
         z
           .string()
-          .refine((v) => limits.isUrlWithProtocol(v, ["https:", "syslog+tls:", "syslog:"]), {
-            message: "not a log drain URL",
-          })
+          // A drain URL carries the log service's credentials, so it is always a secret, and an
+          // offline plan sees only the placeholder (config/secrets.ts refuses a plain one).
+          .refine(
+            (v) =>
+              v === limits.SECRET_PLACEHOLDER ||
+              limits.isUrlWithProtocol(v, ["https:", "syslog+tls:", "syslog:"]),
+            { message: "not a log drain URL" },
+          )
           .meta(
             meta(
-              "an https://, syslog+tls:// or syslog:// URL",
+              "an https://, syslog+tls:// or syslog:// URL, set with --secret (it carries the log service's token)",
               "syslog+tls://logs.example.com:6514",
             ),
           ),
       )
       .default([])
-      .meta(meta("a list of log drain URLs", "[syslog+tls://logs.example.com:6514]")),
+      .meta(
+        meta(
+          "a list of log drain URLs, each set with pulumi config set --secret --path 'slipway:app.logDrains[0]' <url>",
+          "[syslog+tls://logs.example.com:6514]",
+        ),
+      ),
     webhooks: z
       .array(webhook)
       .default([])
@@ -448,7 +458,10 @@ export const githubSchema = z
       .min(1)
       .default(["lint", "format", "test", "coverage"])
       .meta(
-        meta("a non-empty list of status check names CI reports", "[lint, format, test, coverage]"),
+        meta(
+          "a non-empty list of the check names the application's CI reports on every pull request (its job names)",
+          "[lint, format, test, coverage]",
+        ),
       ),
     dismissStaleReviews: z.boolean().default(true).meta(meta("true or false", "true")),
     requireCodeOwnerReviews: z.boolean().default(false).meta(meta("true or false", "false")),
@@ -480,8 +493,50 @@ export const githubSchema = z
           "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
         ),
       ),
+    platformRepository: z
+      .string()
+      .refine(limits.isValidRepositoryPath, { message: "not an owner/repository GitHub accepts" })
+      .optional()
+      .meta(
+        meta(
+          "slipway's own repository as owner/name: its main branch is protected, its workflows get the preview and infrastructure roles, and the application's deploys trust its reusable workflows",
+          "acme/slipway",
+        ),
+      ),
+    stateBackendUrl: z
+      .string()
+      .regex(limits.S3_BACKEND_URL)
+      .optional()
+      .meta(
+        meta(
+          "the s3:// URL of the self-managed backend the stacks keep state in (PULUMI_BACKEND_URL); unset: Pulumi Cloud, and no role gets state access in AWS",
+          "s3://acme-pulumi-state/slipway",
+        ),
+      ),
+    stateKmsKeyArn: z
+      .string()
+      .regex(limits.KMS_KEY_ARN)
+      .optional()
+      .meta(
+        meta(
+          "the ARN of the KMS key of the state's awskms:// secrets provider or its bucket's encryption; roles that read state may decrypt with it, roles that write may also encrypt",
+          "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        ),
+      ),
   })
   .superRefine((gh, ctx) => {
+    if (
+      gh.platformRepository !== undefined &&
+      gh.platformRepository.toLowerCase() === `${gh.owner}/${gh.repository}`.toLowerCase()
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["platformRepository"],
+        input: gh.platformRepository,
+        message:
+          "the application's own repository; slipway lives in a repository of its own, so the application's workflows cannot change what deploys them",
+      });
+    }
     if (gh.stagingBranch === gh.productionBranch) {
       ctx.addIssue({
         code: "custom",
@@ -494,8 +549,8 @@ export const githubSchema = z
   .prefault({})
   .meta(
     meta(
-      "an object: { owner, repository, productionBranch, stagingBranch, requiredApprovals, requiredChecks, ... }",
-      "{ owner: acme, repository: acme-web }",
+      "an object: { owner, repository, platformRepository, productionBranch, stagingBranch, requiredApprovals, requiredChecks, ... }",
+      "{ owner: acme, repository: acme-web, platformRepository: acme/slipway }",
     ),
   );
 
@@ -703,6 +758,17 @@ export const deploySchema = z
   );
 
 /**
+ * A credential CI receives as an environment secret: set with `pulumi config set --secret`.
+ * "" (Pulumi.yaml's default) is none.
+ */
+const ciSecret = (what: string) =>
+  z
+    .string()
+    .optional()
+    .meta(meta(`${what}, set with pulumi config set --secret`, "[secret]"));
+
+
+/**
  * The stack's kind when its name does not say it. Empty by default, as Pulumi.yaml declares it:
  * the CLI treats a declared key without a default as one every stack must set.
  */
@@ -743,6 +809,15 @@ export const slipwaySchema = z.strictObject({
   reviewApps: reviewAppsSchema,
   deploy: deploySchema,
   secretConfigVars: secretConfigVarsSchema,
+  stateSecret: ciSecret(
+    "the state credential CI uses (production stack): a Pulumi access token, or with stateBackendUrl the passphrase; it becomes PULUMI_ACCESS_TOKEN or PULUMI_CONFIG_PASSPHRASE of the staging, production, infrastructure and drift environments",
+  ),
+  reviewStateSecret: ciSecret(
+    "the state credential of the application's review environment, which every pull request branch reaches: a token or passphrase that opens review stacks only",
+  ),
+  reviewHerokuApiKey: ciSecret(
+    "the Heroku API key of the application's review environment: a bot that can create apps in the team and couple them to the pipeline's review stage, not touch production",
+  ),
 });
 
 export type SlipwaySettings = z.infer<typeof slipwaySchema>;

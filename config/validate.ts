@@ -119,12 +119,14 @@ export const REQUIRED_FIELDS: readonly { path: string; kinds: readonly StackKind
   { path: "pipeline.name", kinds: ["production"] },
   { path: "github.owner", kinds: ["production"] },
   { path: "github.repository", kinds: ["production"] },
+  { path: "github.platformRepository", kinds: ["production"] },
 ];
 
 const REQUIRED_EXAMPLES: Record<string, string> = {
   "pipeline.name": "acme-web",
   "github.owner": "acme",
   "github.repository": "acme-web",
+  "github.platformRepository": "acme/slipway",
 };
 
 function requiredForKind(settings: SlipwaySettings, kind: StackKind): Problem[] {
@@ -245,9 +247,14 @@ function explain(issue: z.core.$ZodIssue): string {
 function qualified(path: readonly string[]): string {
   const [first, ...rest] = path;
   if (first === undefined) return NAMESPACE;
-  const segment = (p: string) =>
-    /^\d+$/.test(p) ? `[${p}]` : /^\w+$/.test(p) ? `.${p}` : `["${p}"]`;
-  return `${NAMESPACE}:${first}` + rest.map(segment).join("");
+  return configPath(`${NAMESPACE}:${first}`, rest);
+}
+
+/** A path inside a config key as `pulumi config set --path` writes it: `slipway:app.logDrains[0]`. */
+export function configPath(key: string, path: readonly (string | number)[]): string {
+  const segment = (p: string | number) =>
+    typeof p === "number" || /^\d+$/.test(p) ? `[${p}]` : /^\w+$/.test(p) ? `.${p}` : `["${p}"]`;
+  return key + path.map(segment).join("");
 }
 
 function hasPath(value: unknown, path: readonly string[]): boolean {

@@ -5,6 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
+import { SECRET_PLACEHOLDER } from "../../config/limits";
+import { refusePlainSecrets } from "../../config/secrets";
 import { SlipwayError } from "../../errors";
 import {
   applyProjectConfig,
@@ -13,7 +15,7 @@ import {
   qualifyStackKey,
 } from "./project-config";
 
-export const SECRET_PLACEHOLDER = "[secret]";
+export { SECRET_PLACEHOLDER };
 
 export interface ProjectFile {
   readonly dir: string;
@@ -141,12 +143,14 @@ export function readStackConfig(project: ProjectFile, stack: string, file?: stri
     writtenAs[key] = rawKey;
     values[key] = value;
   }
+  let merged: Record<string, unknown>;
   try {
-    const merged = applyProjectConfig(project.name, stack, project.declarations, values);
-    return stackConfigFromValues(stack, configFile, merged);
+    merged = applyProjectConfig(project.name, stack, project.declarations, values);
   } catch (error) {
     throw SlipwayError.isInstance(error) ? error.withContext(`stack ${stack} (${label}):`) : error;
   }
+  // Its refusals say which file holds the plain secrets.
+  return stackConfigFromValues(stack, configFile, merged);
 }
 
 /** The CLI's reason for refusing a stack name (`tokens.ParseStackName`), or undefined. */
@@ -177,6 +181,7 @@ export function stackConfigFromValues(
   file: string,
   values: Readonly<Record<string, unknown>>,
 ): StackConfig {
+  refusePlainSecrets(values, path.basename(file));
   const config: Record<string, string> = {};
   const parsed: Record<string, unknown> = {};
   const secretKeys: string[] = [];

@@ -271,12 +271,15 @@ export interface LogDrainArgs {
   url: pulumi.Input<string>;
 }
 
-/** A log drain of one app; `token` names it in log lines (hooks.ts). */
+/**
+ * A log drain of one app; `token` names it in log lines (hooks.ts). The URL carries the log
+ * service's credentials, so it stays a secret in the state however it arrives.
+ */
 export class LogDrain extends HerokuResource {
   declare readonly token: pulumi.Output<string>;
 
   constructor(name: string, args: LogDrainArgs, opts?: pulumi.CustomResourceOptions) {
-    super("LogDrain", name, { ...args, token: undefined }, opts);
+    super("LogDrain", name, { ...args, token: undefined }, opts, ["url"]);
   }
 }
 

@@ -85,7 +85,7 @@ describe("slipway as a child process", () => {
       urn: "urn:pulumi:production::slipway::slipway:github:RepositoryProcess$github:index/branchProtection:BranchProtection::repository-production-branch",
       message:
         "A protected branch takes changes only through pull requests approved by another person.\n" +
-        "master requires 0 approving reviews; at least 1 are required.",
+        "main requires 0 approving reviews; at least 1 are required.",
     });
   });
 

@@ -5,7 +5,7 @@ const app = { name: "acme-web-staging" };
 const production = {
   app: { name: "acme-web" },
   pipeline: { name: "acme-web" },
-  github: { owner: "acme", repository: "acme-web" },
+  github: { owner: "acme", repository: "acme-web", platformRepository: "acme/slipway" },
 };
 
 function problemsOf(raw: Record<string, unknown>, stack = "staging", secretKeys: string[] = []) {
@@ -527,12 +527,13 @@ describe("validateSettings", () => {
     expect(problem?.message).toContain('says "production" but the stack is named "staging"');
   });
 
-  test("production needs a pipeline name and a repository", () => {
+  test("production needs a pipeline name and both repositories", () => {
     expect(problemsOf({ app: {} }, "production").map((p) => p.key)).toEqual([
       "slipway:app.name",
       "slipway:pipeline.name",
       "slipway:github.owner",
       "slipway:github.repository",
+      "slipway:github.platformRepository",
     ]);
     expect(problemsOf({ app: {} }, "production")[0]?.message).toBe(
       "missing: a production stack needs it and it has no default. Fix: pulumi config set --path 'slipway:app.name' acme-web",

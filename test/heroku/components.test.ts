@@ -208,15 +208,21 @@ describe("HerokuApp", () => {
       ["web-addon-heroku-redis", true, "heroku-redis:mini"],
       ["web-addon-heroku-redis-2", true, "heroku-redis:premium-0"],
     ]);
+    // Named by position (a host is part of the secret), the URL a secret in and out.
     expect(
-      byName(ofType(stack, T("LogDrain"))).map((r) => [r.name, r.protect, r.inputs["url"]]),
+      byName(ofType(stack, T("LogDrain"))).map((r) => [
+        r.name,
+        r.protect,
+        r.inputs["url"],
+        r.additionalSecretOutputs,
+      ]),
     ).toEqual([
-      ["web-drain-logs-example-com", false, "syslog+tls://logs.example.com:6514"],
-      ["web-drain-logs-example-com-2", false, "https://logs.example.com/in"],
+      ["web-drain-1", false, new Secret("syslog+tls://logs.example.com:6514"), ["url"]],
+      ["web-drain-2", false, new Secret("https://logs.example.com/in"), ["url"]],
     ]);
     expect(one(stack, T("AppWebhook")).name).toBe("web-webhook-hooks-example-com");
-    expect(one(stack, T("LogDrain"), "web-drain-logs-example-com").state["token"]).toBe(
-      `d.${stableUuid("heroku", "drain-token", "web-drain-logs-example-com")}`,
+    expect(one(stack, T("LogDrain"), "web-drain-1").state["token"]).toBe(
+      `d.${stableUuid("heroku", "drain-token", "web-drain-1")}`,
     );
   });
 

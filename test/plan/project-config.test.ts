@@ -578,6 +578,9 @@ describe("slipway's own Pulumi.yaml meets the CLI's rules", () => {
       "slipway:reviewApps": "{}",
       "slipway:secretConfigVars": "{}",
       "slipway:deploy": "{}",
+      "slipway:stateSecret": "",
+      "slipway:reviewStateSecret": "",
+      "slipway:reviewHerokuApiKey": "",
     });
   });
 

@@ -35,13 +35,21 @@ describe("production", () => {
       "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-time-to-first-byte",
       "aws:ec2/securityGroup:SecurityGroup::database-sg",
       "aws:iam/openIdConnectProvider:OpenIdConnectProvider::repository-github-oidc",
-      "aws:iam/policy:Policy::repository-deploy",
-      "aws:iam/policy:Policy::repository-read",
-      "aws:iam/role:Role::repository-deploy",
+      "aws:iam/policy:Policy::repository-deploy-production",
+      "aws:iam/policy:Policy::repository-deploy-staging",
+      "aws:iam/policy:Policy::repository-infrastructure",
+      "aws:iam/policy:Policy::repository-preview",
+      "aws:iam/policy:Policy::repository-review",
+      "aws:iam/role:Role::repository-deploy-production",
+      "aws:iam/role:Role::repository-deploy-staging",
+      "aws:iam/role:Role::repository-infrastructure",
       "aws:iam/role:Role::repository-preview",
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-deploy-deploy",
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-deploy-read",
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-preview-read",
+      "aws:iam/role:Role::repository-review",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-deploy-production-policy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-deploy-staging-policy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-infrastructure-policy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-preview-policy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-review-policy",
       "aws:kms/key:Key::alerting-key",
       "aws:rds/instance:Instance::database-instance",
       "aws:rds/parameterGroup:ParameterGroup::database-params",
@@ -51,13 +59,27 @@ describe("production", () => {
       "aws:sns/topicSubscription:TopicSubscription::alerting-email-oncall@acme.example",
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::database-ingress-192-0-2-10-32",
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::database-ingress-192-0-2-11-32",
-      "github:index/actionsVariable:ActionsVariable::repository-aws-preview-role-arn",
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable::repository-platform-drift-aws-role-arn",
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable::repository-platform-infrastructure-aws-role-arn",
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable::repository-production-aws-role-arn",
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable::repository-review-aws-role-arn",
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable::repository-staging-aws-role-arn",
+      "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate::repository-oidc-subject",
       "github:index/actionsVariable:ActionsVariable::repository-aws-region",
-      "github:index/actionsVariable:ActionsVariable::repository-aws-role-arn",
+      "github:index/actionsVariable:ActionsVariable::repository-platform-aws-preview-role-arn",
+      "github:index/actionsVariable:ActionsVariable::repository-platform-aws-region",
+      "github:index/actionsVariable:ActionsVariable::repository-platform-pulumi-backend-url",
+      "github:index/actionsVariable:ActionsVariable::repository-pulumi-backend-url",
+      "github:index/branchProtection:BranchProtection::repository-platform-branch",
       "github:index/branchProtection:BranchProtection::repository-production-branch",
       "github:index/branchProtection:BranchProtection::repository-staging-branch",
+      "github:index/repositoryEnvironment:RepositoryEnvironment::repository-platform-drift-environment",
+      "github:index/repositoryEnvironment:RepositoryEnvironment::repository-platform-infrastructure-environment",
       "github:index/repositoryEnvironment:RepositoryEnvironment::repository-production-environment",
+      "github:index/repositoryEnvironment:RepositoryEnvironment::repository-review-environment",
       "github:index/repositoryEnvironment:RepositoryEnvironment::repository-staging-environment",
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-platform-drift-from-platform-branch",
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-platform-infrastructure-from-platform-branch",
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-production-from-production-branch",
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-staging-from-production-branch",
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-staging-from-staging-branch",
@@ -149,16 +171,24 @@ describe("production", () => {
       "appName",
       "databaseEndpoint",
       "databaseIdentifier",
-      "deployRoleArn",
       "healthCheckId",
       "kind",
       "pipelineId",
-      "previewRoleArn",
+      "platformRepository",
       "repository",
+      "roleArns",
       "webUrl",
     ]);
     expect(plan.outputs["kind"]).toBe("production");
     expect(plan.outputs["repository"]).toBe("acme/acme-web");
+    expect(plan.outputs["platformRepository"]).toBe("acme/slipway");
+    expect(Object.keys(plan.outputs["roleArns"] as object).sort()).toEqual([
+      "deploy-production",
+      "deploy-staging",
+      "infrastructure",
+      "preview",
+      "review",
+    ]);
   });
 });
 
@@ -269,24 +299,25 @@ describe("secrets from the stack file", () => {
     expect(secretVars["SESSION_SECRET"]).toEqual(new Secret("[secret]"));
   });
 
-  test("a plain DATABASE_URL where RDS provides the secret one stops the plan, naming the plain key", async () => {
+  test("a plain DATABASE_URL stops the plan before anything runs, naming the plain key", async () => {
     await expect(
       planStack("staging", (values) => {
         const app = values["slipway:app"] as { configVars: Record<string, string> };
         app.configVars["DATABASE_URL"] = "postgres://elsewhere";
       }),
     ).rejects.toThrow(
-      "slipway:app.configVars.DATABASE_URL: is also a secret config var (from slipway:secretConfigVars, or DATABASE_URL, which the stack's RDS database sets).",
+      "Pulumi.staging.yaml holds secrets in plain text:\n" +
+        "  - slipway:app.configVars.DATABASE_URL: is a plain config var whose name looks secret",
     );
   });
 
   test("plain values in secretConfigVars stop the plan, naming the key and never the value", async () => {
-    await expect(
-      planStack("staging", (values) => {
-        values["slipway:secretConfigVars"] = { SESSION_SECRET: "hunter2" };
-      }),
-    ).rejects.toThrow(
-      /slipway:secretConfigVars: holds SESSION_SECRET in plain text\. Allowed: values stored as secrets only\./,
+    const plan = planStack("staging", (values) => {
+      values["slipway:secretConfigVars"] = { SESSION_SECRET: "hunter2" };
+    });
+    await expect(plan).rejects.toThrow(
+      "  - slipway:secretConfigVars.SESSION_SECRET: holds a value in plain text",
     );
+    await expect(plan).rejects.not.toThrow("hunter2");
   });
 });
