@@ -188,6 +188,8 @@ export interface StateSettings {
   readonly addonServices: Readonly<Record<string, AddonService>>;
   readonly teams: readonly string[];
   readonly account: { readonly email: string };
+  /** The loopback host standing in for S3 and the output streams (delivery-state.ts). */
+  readonly storageUrl?: string;
 }
 
 export const REGIONS: readonly Ref[] = [
