@@ -95,10 +95,6 @@ export async function createBuild(
   return { build: resource, adopted };
 }
 
-export function getBuild(client: HerokuClient, app: string, id: string): Promise<HerokuBuild> {
-  return client.get<HerokuBuild>(herokuPath`/apps/${app}/builds/${id}`);
-}
-
 /** A release by id or version number. */
 export function getRelease(
   client: HerokuClient,

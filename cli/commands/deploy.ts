@@ -63,7 +63,8 @@ export const deployCommand: Command = {
         client: new HerokuClient({ env, now: clock.now, sleep: clock.sleep }),
         clock,
         progress: progressPrinter(write),
-        ci: env.CI === "true" || env.GITHUB_ACTIONS === "true",
+        // GitHub Actions and the other CI services set CI=true.
+        ci: env.CI === "true",
       },
     );
     if (format === "json") io.stdout(`${JSON.stringify(deployDocument(result), null, 2)}\n`);

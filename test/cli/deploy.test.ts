@@ -120,6 +120,15 @@ describe("bad input exits 2 with the flag, the value, what is allowed and the fi
     expect(fake.requests).toEqual([]);
   });
 
+  test("--dir and --source default to the current folder: a SHA that folder's repository lacks", async () => {
+    const result = await run(["--stack", "staging", "--sha", repo.sha]);
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `slipway: --sha: ${repo.sha} is not a commit of the repository at ${PROJECT_DIR}. Allowed: a commit that checkout has (a shallow clone may lack it). Fix: git -C ${PROJECT_DIR} fetch origin ${repo.sha}, or pass the SHA of HEAD.\n`,
+    });
+  });
+
   test("a stack file that declares itself production is refused too", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-deploy-"));
     fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));

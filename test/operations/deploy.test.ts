@@ -189,6 +189,22 @@ test("unhealthy after the release: the new release stays live and a person must 
   );
 });
 
+test("an app without a web URL cannot be health checked: a person must look", async () => {
+  const { fake } = fixture();
+  fake.state.app(APP).app.web_url = null;
+  const result = await run();
+  expect(result).toMatchObject({
+    failedStep: "health",
+    needsAttention: true,
+    webUrl: null,
+    health: null,
+  });
+  expect(result.summary).toBe(
+    `v3 is live on ${APP}, but Heroku gives the app no web URL, so its health could not be checked. Check the app by hand.`,
+  );
+  expect(sequence(fake).at(-1)).toBe("GET /apps/{app}/releases/{release}");
+});
+
 test("429s while polling the build are retried after Retry-After", async () => {
   const { fake, clock } = fixture();
   fake.fault("GET /apps/{app}/builds/{build}", Faults.rateLimited(3), Faults.rateLimited(3));
