@@ -8,42 +8,29 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { deployTarget } from "../../cli/deploy-target";
 import { main } from "../../cli/main";
-import { FakeHeroku, startFakeHeroku } from "../heroku/fake";
+import type { FakeHeroku } from "../heroku/fake";
 import { routeToRouter } from "../heroku/fake/web-routing";
-import { isolateHerokuEnv, raw } from "../heroku/support";
 import { gitRepo } from "../operations/git-repo";
+import { APP, useHerokuFixture } from "../heroku/delivery-fixture";
 import { PROJECT_DIR } from "../support/stacks";
 
 const BIN = path.join(PROJECT_DIR, "bin", "slipway.js");
 const PRELOAD = path.join(PROJECT_DIR, "test", "support", "fake-web.js");
-const APP = "acme-web-staging";
 const repo = gitRepo({ "index.js": "require('http').createServer().listen(process.env.PORT)\n" });
 
+const fixture = useHerokuFixture();
 let fake: FakeHeroku;
 const realFetch = globalThis.fetch;
-isolateHerokuEnv();
-beforeAll(async () => {
-  fake = await startFakeHeroku();
-});
-afterAll(() => fake.close());
-beforeEach(async () => {
-  fake.reset();
-  await api("POST", "/apps", { name: APP });
-  await api("PATCH", `/apps/${APP}/features/runtime-dyno-metadata`, { enabled: true });
+beforeEach(() => {
+  fake = fixture().fake;
   // No sleeps with a real clock: the build is done at its first poll, one probe makes it healthy.
   fake.delivery.script(APP, { build: { polls: 0 } });
-  fake.clearRequests();
+  // The command probes web URLs with the global fetch: in this process, through the router.
   globalThis.fetch = routeToRouter(fake.routerUrl, realFetch);
 });
 afterEach(() => {
   globalThis.fetch = realFetch;
-  expect(fake.answerProblems).toEqual([]);
 });
-
-async function api(method: string, route: string, body?: unknown) {
-  const answer = await raw(fake.url, method, route, { token: fake.token, body });
-  if (answer.status >= 300) throw new Error(`${method} ${route}: ${answer.status} ${answer.text}`);
-}
 
 const env = () => ({ HEROKU_API_KEY: fake.token, HEROKU_API_URL: fake.url });
 const FLAGS = [

@@ -14,50 +14,28 @@ import {
 import { streamOutput } from "../../heroku/output-stream";
 import { SourceUploadError, uploadNewSource, uploadSource } from "../../heroku/upload";
 import { released, SHA_A, SHA_B, sequence, TARBALL } from "./delivery-support";
-import { FakeHeroku, Faults, Release, startFakeHeroku } from "./fake";
-import {
-  closedPortUrl,
-  FakeClock,
-  fakeClock,
-  isolateHerokuEnv,
-  rejectionOf,
-  startScriptedServer,
-} from "./support";
+import { APP, useHerokuFixture } from "./delivery-fixture";
+import { FakeHeroku, Faults, Release } from "./fake";
+import { closedPortUrl, FakeClock, rejectionOf, startScriptedServer } from "./support";
 
+const fixture = useHerokuFixture();
 let fake: FakeHeroku;
 let clock: FakeClock;
 let heroku: HerokuClient;
-isolateHerokuEnv();
-
-beforeAll(async () => {
-  fake = await startFakeHeroku();
+beforeEach(() => {
+  ({ fake, clock, client: heroku } = fixture());
 });
-afterAll(() => fake.close());
-beforeEach(async () => {
-  fake.reset();
-  clock = fakeClock();
-  heroku = new HerokuClient({
-    env: { HEROKU_API_KEY: fake.token, HEROKU_API_URL: fake.url },
-    now: clock.now,
-    sleep: clock.sleep,
-    random: () => 0,
-    rateLimit: {},
-  });
-  await heroku.post("/apps", { name: "acme-web-staging" });
-  fake.clearRequests();
-});
-afterEach(() => expect(fake.answerProblems).toEqual([]));
 
 describe("the client reads its token and API URL from the environment it is given", () => {
   test("a command's env, not the process's, with no HEROKU_API_KEY in process.env", async () => {
     expect(process.env.HEROKU_API_KEY).toBeUndefined();
-    expect((await getApp(heroku, "acme-web-staging")).name).toBe("acme-web-staging");
+    expect((await getApp(heroku, APP)).name).toBe(APP);
     expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${fake.token}`);
   });
 
   test("an env without a token is the usual bad-input error", async () => {
     const bare = new HerokuClient({ env: { HEROKU_API_URL: fake.url } });
-    const error = await rejectionOf(getApp(bare, "acme-web-staging"));
+    const error = await rejectionOf(getApp(bare, APP));
     expect(error.message).toContain("HEROKU_API_KEY: no Heroku API token");
   });
 });
@@ -66,7 +44,7 @@ describe("builds: sent once, adopted after an uncertain answer", () => {
   const sourceUrl = "https://github.com/acme/acme-web/tarball/abc";
 
   test("a plain create", async () => {
-    const { build, adopted } = await createBuild(heroku, "acme-web-staging", {
+    const { build, adopted } = await createBuild(heroku, APP, {
       url: sourceUrl,
       version: SHA_A,
     });
@@ -78,7 +56,7 @@ describe("builds: sent once, adopted after an uncertain answer", () => {
 
   test("the build was made but the answer was a 500: found among the newest builds by its source URL", async () => {
     fake.fault("POST /apps/{app}/builds", Faults.applyThen(Faults.serverError()));
-    const { build, adopted } = await createBuild(heroku, "acme-web-staging", {
+    const { build, adopted } = await createBuild(heroku, APP, {
       url: sourceUrl,
       version: SHA_A,
     });
@@ -91,7 +69,7 @@ describe("builds: sent once, adopted after an uncertain answer", () => {
 
   test("no build was made (a 503 before it): the create is sent again after a backoff", async () => {
     fake.fault("POST /apps/{app}/builds", Faults.unavailable());
-    const { adopted } = await createBuild(heroku, "acme-web-staging", {
+    const { adopted } = await createBuild(heroku, APP, {
       url: sourceUrl,
       version: SHA_A,
     });
@@ -105,11 +83,9 @@ describe("builds: sent once, adopted after an uncertain answer", () => {
   });
 
   test("a build of the same source with another version is not adopted", async () => {
-    await createBuild(heroku, "acme-web-staging", { url: sourceUrl, version: SHA_B });
+    await createBuild(heroku, APP, { url: sourceUrl, version: SHA_B });
     fake.fault("POST /apps/{app}/builds", Faults.reset());
-    const error = await rejectionOf(
-      createBuild(heroku, "acme-web-staging", { url: sourceUrl, version: SHA_A }),
-    );
+    const error = await rejectionOf(createBuild(heroku, APP, { url: sourceUrl, version: SHA_A }));
     expect(error.message).toContain(
       `build of ${SHA_A.slice(0, 12)} on acme-web-staging exists but does not match`,
     );
@@ -118,12 +94,10 @@ describe("builds: sent once, adopted after an uncertain answer", () => {
 
 describe("releases", () => {
   test("the newest releases come in one request; the current one is found among them", async () => {
-    await released(heroku, "acme-web-staging", SHA_A);
+    await released(heroku, APP, SHA_A);
     fake.clearRequests();
-    expect((await recentReleases(heroku, "acme-web-staging", 5)).map((r) => r.version)).toEqual([
-      2, 1,
-    ]);
-    expect((await currentRelease(heroku, "acme-web-staging"))?.version).toBe(2);
+    expect((await recentReleases(heroku, APP, 5)).map((r) => r.version)).toEqual([2, 1]);
+    expect((await currentRelease(heroku, APP))?.version).toBe(2);
     expect(fake.requests.map((r) => r.headers.range)).toEqual([
       "version ..; max=5, order=desc",
       "version ..; max=20, order=desc",
@@ -131,11 +105,11 @@ describe("releases", () => {
   });
 
   test("rollbackTo makes `Rollback to vN`; after a lost answer it adopts the rollback made", async () => {
-    const v2 = (await released(heroku, "acme-web-staging", SHA_A)).release;
-    await released(heroku, "acme-web-staging", SHA_B);
+    const v2 = (await released(heroku, APP, SHA_A)).release;
+    await released(heroku, APP, SHA_B);
     fake.clearRequests();
     fake.fault("POST /apps/{app}/releases", Faults.applyThen(Faults.reset()));
-    const back = await rollbackTo(heroku, "acme-web-staging", { id: v2.id, version: 2 }, 3);
+    const back = await rollbackTo(heroku, APP, { id: v2.id, version: 2 }, 3);
     expect([back.version, back.description]).toEqual([4, "Rollback to v2"]);
     expect(sequence(fake)).toEqual(["POST /apps/{app}/releases", "GET /apps/{app}/releases"]);
     expect(fake.requests[0]!.body).toEqual({ release: v2.id });
@@ -146,8 +120,8 @@ describe("releases", () => {
   });
 
   test("dynos are listed with the release each runs", async () => {
-    await released(heroku, "acme-web-staging", SHA_A);
-    const [dyno] = await listDynos(heroku, "acme-web-staging");
+    await released(heroku, APP, SHA_A);
+    const [dyno] = await listDynos(heroku, APP);
     expect([dyno!.name, dyno!.type, dyno!.state, dyno!.release.version]).toEqual([
       "web.1",
       "web",

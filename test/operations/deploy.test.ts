@@ -6,7 +6,7 @@ import { released, SHA_A, sequence } from "../heroku/delivery-support";
 import { Faults, Release } from "../heroku/fake";
 import { rejectionOf } from "../heroku/support";
 import { gitRepo, Repo, tarballFiles } from "./git-repo";
-import { APP, useHerokuFixture } from "./heroku-fixture";
+import { APP, useHerokuFixture } from "../heroku/delivery-fixture";
 
 const fixture = useHerokuFixture();
 const repo: Repo = gitRepo({

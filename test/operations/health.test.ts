@@ -3,7 +3,7 @@
 import { checkHealth, HealthCheckRequest, healthUrl, namedRelease } from "../../operations/health";
 import { released, SHA_A, SHA_B, sequence } from "../heroku/delivery-support";
 import type { Release } from "../heroku/fake";
-import { APP, useHerokuFixture } from "./heroku-fixture";
+import { APP, useHerokuFixture } from "../heroku/delivery-fixture";
 
 const fixture = useHerokuFixture();
 

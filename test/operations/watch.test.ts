@@ -4,7 +4,7 @@ import { rollbackTo } from "../../heroku/delivery";
 import { watchBuild, watchRelease } from "../../operations/watch";
 import { released, SHA_A, SHA_B, sequence, uploadedSource } from "../heroku/delivery-support";
 import type { Build } from "../heroku/fake";
-import { APP, useHerokuFixture } from "./heroku-fixture";
+import { APP, useHerokuFixture } from "../heroku/delivery-fixture";
 
 const fixture = useHerokuFixture();
 const options = { pollIntervalMs: 1_000, timeoutMs: 60_000 };

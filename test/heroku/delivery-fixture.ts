@@ -4,8 +4,8 @@
 import { HerokuClient } from "../../heroku/client";
 import type { Clock } from "../../operations/clock";
 import type { ProgressEvent } from "../../operations/progress";
-import { FakeHeroku, startFakeHeroku } from "../heroku/fake";
-import { FakeClock, fakeClock, isolateHerokuEnv } from "../heroku/support";
+import { FakeHeroku, startFakeHeroku } from "./fake";
+import { FakeClock, fakeClock, isolateHerokuEnv } from "./support";
 
 export const APP = "acme-web-staging";
 
