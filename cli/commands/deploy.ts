@@ -23,7 +23,7 @@ export const deployCommand: Command = {
     "--source DIR       the application's git checkout (default: the current folder)",
     "--app NAME         the Heroku app (default: the stack file's; required for review stacks)",
     "--dir DIR          the slipway project folder with the stack files (default: the current folder)",
-    "--poll-interval S  seconds between status polls (default: slipway:deploy, 2)",
+    "--poll-interval S  seconds between status polls and health probes (default: slipway:deploy, 2)",
     "--health-window S  seconds the health check may take (default: slipway:deploy, 300)",
     "--health-checks N  consecutive HTTP 200s that make the app healthy (default: slipway:deploy, 3)",
     "--format FORMAT    text (default) or json (one document on stdout, progress on stderr)",
