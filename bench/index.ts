@@ -1,4 +1,5 @@
 // `npm run bench`: speed targets measured as ratios within one run (never as timed tests).
+import { benchDeploy } from "./deploy";
 import { benchHeroku } from "./heroku";
 import { benchPlan } from "./plan";
 
@@ -12,7 +13,9 @@ function main(): void {
 }
 
 main();
-benchHeroku().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+benchHeroku()
+  .then(() => benchDeploy())
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

@@ -3,13 +3,14 @@
 import { closest } from "../config/validate";
 import { SlipwayError } from "../errors";
 import type { Command, CommandContext, Io } from "./command";
+import { deployCommand } from "./commands/deploy";
 import { planCommand } from "./commands/plan";
 import { EXIT } from "./exit-codes";
 
 export type { Io } from "./command";
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [planCommand];
+export const COMMANDS: readonly Command[] = [planCommand, deployCommand];
 
 const INDENT = " ".repeat(12);
 

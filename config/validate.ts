@@ -20,7 +20,7 @@ export interface ValidatedSettings {
 /** Keys in the `slipway` namespace, fully qualified. */
 export const SLIPWAY_KEYS = Object.keys(slipwaySchema.shape).map((k) => `${NAMESPACE}:${k}`);
 
-const REVIEW_STACK = /^review-([a-z0-9][a-z0-9-]{0,39})$/;
+export const REVIEW_STACK = /^review-([a-z0-9][a-z0-9-]{0,39})$/;
 
 /**
  * Validates the `slipway` namespace of a stack's configuration.

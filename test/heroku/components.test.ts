@@ -91,6 +91,7 @@ describe("HerokuApp", () => {
       [T("App"), "web-app", true, true],
       [T("ConfigVars"), "web-config", true, true],
       [T("AppFeature"), "web-feature-preboot", false, true],
+      [T("AppFeature"), "web-feature-runtime-dyno-metadata", false, true],
       [T("Formation"), "web-formation", false, true],
       [T("AppWebhook"), "web-release-webhook", false, true],
     ]);
@@ -122,7 +123,7 @@ describe("HerokuApp", () => {
         worker: { quantity: 1, size: "standard-1x" },
       },
     });
-    expect(one(stack, T("AppFeature")).inputs).toEqual({
+    expect(one(stack, T("AppFeature"), "web-feature-preboot").inputs).toEqual({
       ...P,
       app: APP_ID,
       feature: "preboot",
@@ -154,13 +155,20 @@ describe("HerokuApp", () => {
     ]);
   });
 
-  test("staging: nothing protected, no feature, no webhook", async () => {
+  test("staging: nothing protected, runtime dyno metadata its only feature, no webhook", async () => {
     const stack = await app("staging");
     expect(children(stack, HEROKU_APP_TYPE).map((r) => [r.type, r.name, r.protect])).toEqual([
       [T("App"), "web-app", false],
       [T("ConfigVars"), "web-config", false],
+      [T("AppFeature"), "web-feature-runtime-dyno-metadata", false],
       [T("Formation"), "web-formation", false],
     ]);
+    expect(one(stack, T("AppFeature")).inputs).toEqual({
+      ...P,
+      app: APP_ID,
+      feature: "runtime-dyno-metadata",
+      enabled: true,
+    });
     expect(one(stack, T("ConfigVars")).inputs).toEqual({
       ...P,
       app: APP_ID,
@@ -169,12 +177,26 @@ describe("HerokuApp", () => {
     });
   });
 
+  test("runtime-dyno-metadata listed in the config is declared once", async () => {
+    const stack = await capture(() => {
+      new HerokuApp("web", {
+        kind: "staging",
+        settings: { ...staging, features: ["runtime-dyno-metadata", "preboot"] },
+      });
+    });
+    expect(ofType(stack, T("AppFeature")).map((r) => r.name)).toEqual([
+      "web-feature-runtime-dyno-metadata",
+      "web-feature-preboot",
+    ]);
+  });
+
   test("review: the review add-ons and one small web dyno, nothing protected", async () => {
     const stack = await app("review");
     expect(children(stack, HEROKU_APP_TYPE).map((r) => [r.type, r.name, r.protect])).toEqual([
       [T("Addon"), "web-addon-heroku-postgresql", false],
       [T("App"), "web-app", false],
       [T("ConfigVars"), "web-config", false],
+      [T("AppFeature"), "web-feature-runtime-dyno-metadata", false],
       [T("Formation"), "web-formation", false],
     ]);
     expect(one(stack, T("Addon")).inputs).toEqual({

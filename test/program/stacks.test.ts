@@ -85,6 +85,7 @@ describe("production", () => {
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-staging-from-staging-branch",
       `${HEROKU}App::app-app`,
       `${HEROKU}AppFeature::app-feature-preboot`,
+      `${HEROKU}AppFeature::app-feature-runtime-dyno-metadata`,
       `${HEROKU}ConfigVars::app-config`,
       `${HEROKU}Formation::app-formation`,
       `${HEROKU}Pipeline::pipeline-pipeline`,
@@ -141,7 +142,7 @@ describe("production", () => {
       pipeline: pipelineId,
       stage: "production",
     });
-    expect(one(plan, `${HEROKU}AppFeature`).inputs).toMatchObject({
+    expect(one(plan, `${HEROKU}AppFeature`, "app-feature-preboot").inputs).toMatchObject({
       app: appId,
       feature: "preboot",
       enabled: true,
@@ -209,6 +210,10 @@ describe("staging", () => {
       stage: "staging",
     });
     expect(ofType(plan, `${HEROKU}Pipeline`)).toEqual([]);
+    // Runtime dyno metadata lets the app name its release to deploy's health check.
+    expect(ofType(plan, `${HEROKU}AppFeature`).map((r) => [r.name, r.inputs["feature"]])).toEqual([
+      ["app-feature-runtime-dyno-metadata", "runtime-dyno-metadata"],
+    ]);
     expect(plan.resources.filter((r) => r.type.startsWith("github:"))).toEqual([]);
     expect(
       ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm")
@@ -251,6 +256,7 @@ describe("review", () => {
     expect(list(plan)).toEqual([
       `${HEROKU}Addon::app-addon-heroku-postgresql`,
       `${HEROKU}App::app-app`,
+      `${HEROKU}AppFeature::app-feature-runtime-dyno-metadata`,
       `${HEROKU}ConfigVars::app-config`,
       `${HEROKU}Formation::app-formation`,
       `${HEROKU}PipelineCoupling::pipeline-review`,

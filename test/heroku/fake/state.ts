@@ -256,6 +256,8 @@ export interface StateSettings {
   readonly account: { readonly email: string };
   /** GETs of an accepted peering answered `provisioning` before `active` (0: at once). */
   readonly peeringActivationPolls?: number;
+  /** The loopback host standing in for S3 and the output streams (delivery-state.ts). */
+  readonly storageUrl?: string;
 }
 
 /** The AWS account Heroku's spaces live in, as the fake reports it. */
