@@ -44,7 +44,7 @@ export interface GithubClientOptions {
   readonly maxRateLimitWaitSeconds?: number;
   /** Times one request waits out a rate limit (primary or secondary). @default 2 */
   readonly rateLimitRetries?: number;
-  /** Told about rate-limit waits and Octokit's warnings. @default none */
+  /** Told about rate-limit waits and Octokit's warnings (deprecated endpoints). @default none */
   readonly progress?: ProgressListener;
 }
 
@@ -85,16 +85,16 @@ export function createGithubClient(
   const { throttling } = require("@octokit/plugin-throttling") as typeof PluginThrottling;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const Client = Octokit.plugin(retry, throttling);
-  return new Client({
+  const client = new Client({
     auth: token,
     baseUrl,
     userAgent: USER_AGENT,
-    headers: { "x-github-api-version": API_VERSION },
     log: {
       debug: () => undefined,
       info: () => undefined,
       warn: (message: string) => report(message),
-      error: (message: string) => report(message),
+      // Octokit logs each failed request here; the failure itself is thrown.
+      error: () => undefined,
     },
     request: { fetch: fetchWithTimeout(options.timeoutMs ?? 30_000) },
     retry: { retries: options.retries ?? 3, retryAfterBaseValue: unit, doNotRetry: DO_NOT_RETRY },
@@ -104,6 +104,10 @@ export function createGithubClient(
       onSecondaryRateLimit: waitOut("GitHub's secondary rate limit"),
     },
   });
+  client.hook.before("request", (request) => {
+    request.headers["x-github-api-version"] = API_VERSION;
+  });
+  return client;
 }
 
 /** `GITHUB_API_URL` without a trailing slash, or github.com's API. */

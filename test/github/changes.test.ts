@@ -396,7 +396,7 @@ describe("whatShips when GitHub fails", () => {
     const error = await rejectionOf<GithubApiError>(whatShips(github, request(root, head)));
     expect(error).toBeInstanceOf(GithubApiError);
     expect(error.message).toBe(
-      `GitHub: GET ${REPO}/compare/${root}...${head}?per_page=100&page=1: answered 503 (Service Unavailable) [request id FAKE:0004]`,
+      `GitHub: GET ${REPO}/compare/${root}...${head}?per_page=100&page=1: answered 503 (Service Unavailable) [request id FAKE:0003]`,
     );
     expect(fake.log()).toEqual(Array.from({ length: 4 }, () => compare(root, head)));
   });

@@ -37,7 +37,9 @@ export type GithubFault =
   /** A secondary rate limit: 403 with `retry-after` (seconds) and GitHub's message. */
   | { readonly kind: "secondary"; readonly retryAfterSeconds: number }
   /** The connection is dropped without an answer. */
-  | { readonly kind: "reset" };
+  | { readonly kind: "reset" }
+  /** No answer at all, until the client gives up or the fake closes. */
+  | { readonly kind: "stall" };
 
 export interface RecordedRequest {
   readonly method: string;
@@ -61,7 +63,7 @@ export interface FakeGithub {
   fault(operation: Operation | "*", ...faults: GithubFault[]): void;
   /** `METHOD url` of every request so far. */
   log(): string[];
-  /** A fresh, empty repository; requests and queued faults forgotten. */
+  /** A fresh, empty repository; requests, queued faults and the rate limit's use forgotten. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -238,7 +240,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     used += 1;
     res.writeHead(result.status, {
       "content-type": "application/json; charset=utf-8",
-      "x-github-request-id": `FAKE:${String(requests.length).padStart(4, "0")}`,
+      "x-github-request-id": `FAKE:${String(requests.length - 1).padStart(4, "0")}`,
       "x-ratelimit-limit": String(RATE_LIMIT),
       "x-ratelimit-remaining": String(Math.max(0, RATE_LIMIT - used)),
       "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
@@ -258,6 +260,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     switch (fault.kind) {
       case "reset":
         req.socket.destroy();
+        return;
+      case "stall":
         return;
       case "status":
         return respond(res, operation, {
@@ -321,6 +325,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       requests.length = 0;
       answerProblems.length = 0;
       queued.length = 0;
+      used = 0;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
