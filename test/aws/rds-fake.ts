@@ -78,6 +78,8 @@ export interface RdsRequest {
   /** From the SigV4 Authorization header's credential scope. */
   readonly accessKeyId?: string;
   readonly region?: string;
+  /** The `x-amz-security-token` header: the session token of temporary credentials. */
+  readonly sessionToken?: string;
 }
 
 export interface FakeRds {
@@ -268,7 +270,14 @@ export async function startFakeRds(
         req.headers.authorization ?? "",
       );
       if (scope) region = scope[2]!;
-      requests.push({ action, params, accessKeyId: scope?.[1], region: scope?.[2] });
+      const token = req.headers["x-amz-security-token"];
+      requests.push({
+        action,
+        params,
+        accessKeyId: scope?.[1],
+        region: scope?.[2],
+        sessionToken: typeof token === "string" ? token : undefined,
+      });
       const requestId = `fake-${String(requests.length - 1).padStart(4, "0")}`;
       const send = (status: number, xml: string) => {
         res.writeHead(status, { "content-type": "text/xml", "x-amzn-requestid": requestId });

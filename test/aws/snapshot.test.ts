@@ -1,3 +1,7 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+// The SDK's own retry strategy with a fixed 1 ms wait (from the SDK's dependency @smithy/core).
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { SlipwayError } from "../../errors";
 import { createRdsClient, RdsClient, SnapshotError } from "../../operations/aws/rds";
@@ -138,6 +142,19 @@ describe("takeSnapshot", () => {
     fake.fault("DescribeDBSnapshots", { status: 404, code: "DBSnapshotNotFound", message: "gone" });
     const error = await rejectionOf<SnapshotError>(take());
     expect([error.reason, error.state]).toEqual(["failed", "deleted"]);
+    expect(fake.log()).toEqual([CREATE, DESCRIBE]);
+  });
+
+  test("a refused status check stops the wait, naming its action", async () => {
+    fake.scriptCreates({ polls: 5, ends: "available" });
+    fake.fault("DescribeDBSnapshots", RdsFaults.accessDenied("rds:DescribeDBSnapshots", ID));
+    const error = await rejectionOf(take());
+    expect(SnapshotError.isInstance(error)).toBe(true);
+    expect(
+      error.message.startsWith(
+        `AWS refused rds:DescribeDBSnapshots on acme-web-db (AccessDenied: `,
+      ),
+    ).toBe(true);
     expect(fake.log()).toEqual([CREATE, DESCRIBE]);
   });
 
@@ -437,6 +454,33 @@ describe("createRdsClient", () => {
     });
     expect(client.config.endpoint).toBe(undefined);
     expect(createRdsClient("eu-west-1", envFor(fake.url)).config.endpoint).not.toBe(undefined);
+  });
+
+  test("temporary credentials carry their session token", async () => {
+    await send(
+      createRdsClient("eu-west-1", { ...envFor(fake.url), AWS_SESSION_TOKEN: "session-1" }),
+    );
+    expect(fake.requests.map((r) => r.sessionToken)).toEqual(["session-1", "session-1"]);
+  });
+
+  test("AWS_PROFILE names the profile the SDK reads its keys from", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-aws-"));
+    const credentials = path.join(dir, "credentials");
+    fs.writeFileSync(
+      credentials,
+      "[deploy]\naws_access_key_id = AKIAFROMPROFILE\naws_secret_access_key = from-profile\n",
+    );
+    const saved = { ...process.env };
+    try {
+      process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;
+      process.env.AWS_CONFIG_FILE = path.join(dir, "config");
+      await send(
+        createRdsClient("eu-west-1", { AWS_ENDPOINT_URL_RDS: fake.url, AWS_PROFILE: "deploy" }),
+      );
+      expect(fake.requests[0]!.accessKeyId).toBe("AKIAFROMPROFILE");
+    } finally {
+      process.env = saved;
+    }
   });
 
   test("without keys in the command's environment, the SDK's own chain finds them", async () => {

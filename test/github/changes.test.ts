@@ -8,6 +8,7 @@ import { GithubApiError } from "../../operations/github/errors";
 import { SlipwayError } from "../../errors";
 import type { ProgressEvent } from "../../operations/progress";
 import { rejectionOf } from "../heroku/support";
+import { comparisonJson } from "./fake/answers";
 import { events, fake, github, REPOSITORY, useFakeGithub } from "./fake-suite";
 
 useFakeGithub();
@@ -186,6 +187,42 @@ describe("whatShips", () => {
     ]);
   });
 
+  test("a comparison whose pages run dry before its total says how many commits it listed", async () => {
+    const repo = fake.repository;
+    const root = repo.commit();
+    const shas = repo.line(3);
+    const [base, head] = [repo.get(root), repo.get(shas[2]!)];
+    const hosts = { api: fake.url, web: "https://github.com" };
+    const empty = comparisonJson(
+      repo,
+      base,
+      head,
+      repo.compare(base, head),
+      { commits: [] },
+      hosts,
+    );
+    fake.fault("get /repos/{owner}/{repo}/compare/{basehead}", {
+      kind: "answer",
+      status: 200,
+      body: empty,
+    });
+    const result = await whatShips(github, request(root, shas[2]!), {
+      pageSize: 2,
+      concurrency: 1,
+    });
+    // The first page came back empty (scripted); the second lists the third commit, the third none.
+    expect(result.commits.map((c) => c.sha)).toEqual([shas[2]]);
+    expect(result.undetermined).toEqual([
+      "GitHub listed 1 of the 3 commits; the others are not shown.",
+    ]);
+    expect(fake.log().slice(0, 3)).toEqual([
+      compare(root, shas[2]!, 1, 2),
+      compare(root, shas[2]!, 2, 2),
+      compare(root, shas[2]!, 3, 2),
+    ]);
+    expect(mayHoldMigrations(result)).toBe(true);
+  });
+
   test("production ahead of staging: behind, nothing to ship, and how far behind", async () => {
     const repo = fake.repository;
     const staging = repo.commit();
@@ -273,6 +310,35 @@ describe("whatShips", () => {
       `GET /repos/acme/gone/compare/${sha}...${"f".repeat(40)}?per_page=100&page=1`,
       `GET /repos/acme/gone/commits/${sha}?per_page=1`,
     ]);
+  });
+
+  test("a 404 comparison of two commits GitHub knows is a bug to report, not a guess", async () => {
+    const repo = fake.repository;
+    const [base, head] = [repo.commit(), repo.commit()];
+    fake.fault("get /repos/{owner}/{repo}/compare/{basehead}", {
+      kind: "status",
+      status: 404,
+      message: "Not Found",
+    });
+    const error = await rejectionOf(whatShips(github, request(base, head)));
+    expect(error.message).toBe(
+      `GitHub could not compare ${base}...${head} in acme/acme-web but knows both commits`,
+    );
+  });
+
+  test("a failure while finding the unknown commit is GitHub's failure", async () => {
+    const repo = fake.repository;
+    const base = repo.commit();
+    fake.fault("get /repos/{owner}/{repo}/commits/{ref}", {
+      kind: "status",
+      status: 400,
+      message: "Bad Request",
+    });
+    const error = await rejectionOf(whatShips(github, request(base, "c".repeat(40))));
+    expect(GithubApiError.isInstance(error)).toBe(true);
+    expect(error.message).toBe(
+      `GitHub: GET ${REPO}/commits/${base}?per_page=1: answered 400 (Bad Request) [request id FAKE:0001]`,
+    );
   });
 
   test("direct pushes with no pull request are listed as commits without one", async () => {

@@ -39,7 +39,9 @@ export type GithubFault =
   /** The connection is dropped without an answer. */
   | { readonly kind: "reset" }
   /** No answer at all, until the client gives up or the fake closes. */
-  | { readonly kind: "stall" };
+  | { readonly kind: "stall" }
+  /** This answer instead (checked against the schema like any other). */
+  | { readonly kind: "answer"; readonly status: number; readonly body: unknown };
 
 export interface RecordedRequest {
   readonly method: string;
@@ -263,6 +265,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
         return;
       case "stall":
         return;
+      case "answer":
+        return respond(res, operation, { status: fault.status, body: fault.body });
       case "status":
         return respond(res, operation, {
           status: fault.status,
