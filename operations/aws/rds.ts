@@ -133,7 +133,8 @@ export function rdsFailure(
   if (CREDENTIAL_ERRORS.has(code)) {
     return SlipwayError.of(
       "AWS credentials",
-      `AWS did not accept the credentials for ${context.action} (${said}). Allowed: credentials the ` +
+      `${code === "CredentialsProviderError" ? "no credentials found" : "AWS did not accept the credentials"} ` +
+        `for ${context.action} (${said}). Allowed: credentials the ` +
         `AWS SDK's standard chain finds (in GitHub Actions, the deploy role assumed with ` +
         `aws-actions/configure-aws-credentials; locally AWS_PROFILE or AWS_ACCESS_KEY_ID and ` +
         `AWS_SECRET_ACCESS_KEY). Fix: provide them, and run again.`,

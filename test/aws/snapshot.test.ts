@@ -431,6 +431,13 @@ describe("pruneSnapshots", () => {
 });
 
 describe("createRdsClient", () => {
+  let saved: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    saved = { ...process.env };
+  });
+  afterEach(() => {
+    process.env = saved;
+  });
   const send = (client: RdsClient) =>
     takeSnapshot(client, REQUEST, { clock }).then((r) => r.snapshotId);
 
@@ -470,51 +477,39 @@ describe("createRdsClient", () => {
       credentials,
       "[deploy]\naws_access_key_id = AKIAFROMPROFILE\naws_secret_access_key = from-profile\n",
     );
-    const saved = { ...process.env };
-    try {
-      process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;
-      process.env.AWS_CONFIG_FILE = path.join(dir, "config");
-      await send(
-        createRdsClient("eu-west-1", { AWS_ENDPOINT_URL_RDS: fake.url, AWS_PROFILE: "deploy" }),
-      );
-      expect(fake.requests[0]!.accessKeyId).toBe("AKIAFROMPROFILE");
-    } finally {
-      process.env = saved;
-    }
+    process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;
+    process.env.AWS_CONFIG_FILE = path.join(dir, "config");
+    await send(
+      createRdsClient("eu-west-1", { AWS_ENDPOINT_URL_RDS: fake.url, AWS_PROFILE: "deploy" }),
+    );
+    expect(fake.requests[0]!.accessKeyId).toBe("AKIAFROMPROFILE");
   });
 
   test("without keys in the command's environment, the SDK's own chain finds them", async () => {
-    const saved = { ...process.env };
-    try {
-      process.env.AWS_ACCESS_KEY_ID = "AKIAFROMPROCESSENV";
-      process.env.AWS_SECRET_ACCESS_KEY = "from-process-env";
-      await send(createRdsClient("eu-west-1", { AWS_ENDPOINT_URL_RDS: fake.url }));
-      expect(fake.requests[0]!.accessKeyId).toBe("AKIAFROMPROCESSENV");
-    } finally {
-      process.env = saved;
-    }
+    process.env.AWS_ACCESS_KEY_ID = "AKIAFROMPROCESSENV";
+    process.env.AWS_SECRET_ACCESS_KEY = "from-process-env";
+    await send(createRdsClient("eu-west-1", { AWS_ENDPOINT_URL_RDS: fake.url }));
+    expect(fake.requests[0]!.accessKeyId).toBe("AKIAFROMPROCESSENV");
   });
 
   test("no credentials anywhere: bad input saying where they come from", async () => {
-    const saved = { ...process.env };
-    try {
-      for (const key of Object.keys(process.env).filter((k) => k.startsWith("AWS_")))
-        delete process.env[key];
-      Object.assign(process.env, {
-        AWS_EC2_METADATA_DISABLED: "true",
-        AWS_CONFIG_FILE: "/nonexistent/slipway/config",
-        AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/slipway/credentials",
-      });
-      const error = await rejectionOf<SlipwayError>(
-        send(createRdsClient("eu-west-1", { AWS_ENDPOINT_URL_RDS: fake.url })),
-      );
-      expect(error).toBeInstanceOf(SlipwayError);
-      expect(error.message).toMatch(
-        /^AWS credentials: AWS did not accept the credentials for rds:CreateDBSnapshot \(CredentialsProviderError: .+\)\. Allowed: credentials the AWS SDK's standard chain finds/,
-      );
-      expect(fake.requests).toEqual([]);
-    } finally {
-      process.env = saved;
-    }
+    for (const key of Object.keys(process.env).filter((k) => k.startsWith("AWS_")))
+      delete process.env[key];
+    Object.assign(process.env, {
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_CONFIG_FILE: "/nonexistent/slipway/config",
+      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/slipway/credentials",
+    });
+    const error = await rejectionOf<SlipwayError>(
+      send(createRdsClient("eu-west-1", { AWS_ENDPOINT_URL_RDS: fake.url })),
+    );
+    expect(error).toBeInstanceOf(SlipwayError);
+    expect(error.message).toBe(
+      "AWS credentials: no credentials found for rds:CreateDBSnapshot (CredentialsProviderError: Could not " +
+        "load credentials from any providers). Allowed: credentials the AWS SDK's standard chain finds (in " +
+        "GitHub Actions, the deploy role assumed with aws-actions/configure-aws-credentials; locally " +
+        "AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY). Fix: provide them, and run again.",
+    );
+    expect(fake.requests).toEqual([]);
   });
 });

@@ -41,6 +41,25 @@ const commitEntry = (sha: string, title: string, author: string, pullRequests: n
   pullRequests,
 });
 
+/** What whatShips answers when nothing could be listed. */
+const nothingShips = (base: string, head: string, more: Partial<WhatShips>): WhatShips => ({
+  repository: "acme/acme-web",
+  base,
+  head,
+  status: "identical",
+  aheadBy: 0,
+  behindBy: 0,
+  unknownCommits: [],
+  commits: [],
+  pullRequests: [],
+  files: [],
+  filesFrom: "none",
+  migrations: [],
+  buildFiles: [],
+  undetermined: [],
+  ...more,
+});
+
 /** The repository most tests start from: production at `root`, four commits on staging. */
 function history() {
   const repo = fake.repository;
@@ -149,22 +168,7 @@ describe("whatShips", () => {
   test("the same commit twice: nothing ships and GitHub is not asked", async () => {
     const sha = fake.repository.commit();
     const result = await whatShips(github, request(sha, sha));
-    expect(result).toEqual({
-      repository: "acme/acme-web",
-      base: sha,
-      head: sha,
-      status: "identical",
-      aheadBy: 0,
-      behindBy: 0,
-      unknownCommits: [],
-      commits: [],
-      pullRequests: [],
-      files: [],
-      filesFrom: "none",
-      migrations: [],
-      buildFiles: [],
-      undetermined: [],
-    });
+    expect(result).toEqual(nothingShips(sha, sha, { status: "identical" }));
     expect(mayHoldMigrations(result)).toBe(false);
     expect(fake.log()).toEqual([]);
   });
@@ -257,22 +261,12 @@ describe("whatShips", () => {
     const production = fake.repository.commit();
     const gone = "0123456789abcdef0123456789abcdef01234567";
     const result = await whatShips(github, request(production, gone));
-    expect(result).toEqual({
-      repository: "acme/acme-web",
-      base: production,
-      head: gone,
-      status: "unknown-commit",
-      aheadBy: 0,
-      behindBy: 0,
-      unknownCommits: [{ role: "head", sha: gone }],
-      commits: [],
-      pullRequests: [],
-      files: [],
-      filesFrom: "none",
-      migrations: [],
-      buildFiles: [],
-      undetermined: [],
-    });
+    expect(result).toEqual(
+      nothingShips(production, gone, {
+        status: "unknown-commit",
+        unknownCommits: [{ role: "head", sha: gone }],
+      }),
+    );
     expect(mayHoldMigrations(result)).toBe(true);
     expect(fake.log()).toEqual([
       compare(production, gone),
