@@ -4,12 +4,13 @@ import { closest } from "../config/validate";
 import { SlipwayError } from "../errors";
 import type { Command, CommandContext, Io } from "./command";
 import { planCommand } from "./commands/plan";
+import { reviewCommand } from "./commands/review";
 import { EXIT } from "./exit-codes";
 
 export type { Io } from "./command";
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [planCommand];
+export const COMMANDS: readonly Command[] = [planCommand, reviewCommand];
 
 const INDENT = " ".repeat(12);
 

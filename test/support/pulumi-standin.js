@@ -8,7 +8,8 @@
 //
 // Environment: SLIPWAY_STANDIN_LOG (a JSON-lines file of the commands run), SLIPWAY_STANDIN_STATE
 // (where stacks of non-file backends live), SLIPWAY_STANDIN_SCENARIO (a JSON file: `latencyMs`
-// per command, `failures` per command as { stderr, code }, `tagsUnsupported`, `version`),
+// per command, `failures` as { stderr, code } per command or per `<command> <stack>`,
+// `tagsUnsupported`, `version`, `engineFailure`),
 // SLIPWAY_STANDIN_NOW (the clock, ISO 8601).
 /* global setTimeout */
 "use strict";
@@ -77,7 +78,7 @@ async function run(argv) {
   const scenario = readScenario();
   const latency = scenario.latencyMs?.[name] ?? scenario.latencyMs?.default ?? 0;
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-  const scripted = scenario.failures?.[name];
+  const scripted = scenario.failures?.[`${name} ${flag("--stack")}`] ?? scenario.failures?.[name];
   if (scripted) fail(scripted.stderr, scripted.code ?? 255);
 
   if (name === "version") return out(`v${scenario.version ?? "3.270.0"}\n`);

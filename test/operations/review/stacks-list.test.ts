@@ -7,6 +7,9 @@ import { reviewBackend } from "../../../operations/review/backend";
 import { ReviewStacks } from "../../../operations/review/stacks";
 import { PASSPHRASE, reviewWorld, ReviewWorld } from "../../support/review";
 
+// Each CLI command is a process: generous on a loaded machine, a few seconds on an idle one.
+jest.setTimeout(120_000);
+
 let world: ReviewWorld;
 beforeAll(async () => {
   world = await reviewWorld();

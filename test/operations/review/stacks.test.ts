@@ -16,6 +16,9 @@ const STACK = "review-login-form-tghcoa";
 const APP = "acme-web-login-form-tghcoa";
 const CREATED = new Date("2030-01-02T03:04:05.000Z");
 
+// Each CLI command is a process: generous on a loaded machine, a few seconds on an idle one.
+jest.setTimeout(120_000);
+
 let world: ReviewWorld;
 let stacks: ReviewStacks;
 const events: ProgressEvent[] = [];
