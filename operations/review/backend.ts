@@ -55,6 +55,14 @@ export function reviewBackend(
   home: string = os.homedir(),
 ): ReviewBackend {
   const given = env[BACKEND_URL_ENV]?.trim();
+  if (!given && env["CI"] === "true") {
+    throw SlipwayError.of(
+      BACKEND_URL_ENV,
+      "not set, and this is CI (CI=true), where the default local folder is gone when the job " +
+        "ends, and review stacks with it. Allowed: a shared backend. " +
+        `Fix: set the variable ${BACKEND_URL_ENV} of the review environment (s3://<bucket> or https://api.pulumi.com).`,
+    );
+  }
   const url = given ? given : pathToFileURL(path.join(home, DEFAULT_STATE_DIR)).href;
   const kind = kindOf(url);
   const folder = kind === "file" ? fileFolder(url, home) : undefined;

