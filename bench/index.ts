@@ -1,6 +1,7 @@
 // `npm run bench`: speed targets measured as ratios within one run (never as timed tests).
 import { benchHeroku } from "./heroku";
 import { benchPlan } from "./plan";
+import { benchReview, describeLine } from "./review";
 
 function main(): void {
   for (const r of benchPlan(["production", "staging"])) {
@@ -12,7 +13,12 @@ function main(): void {
 }
 
 main();
-benchHeroku().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+benchHeroku()
+  .then(() => benchReview())
+  .then((lines) => {
+    for (const line of lines) console.log(describeLine(line));
+  })
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

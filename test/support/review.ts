@@ -17,6 +17,8 @@ export interface Ran {
   readonly cwd: string;
   readonly env: Record<string, string | null>;
   readonly code: number;
+  /** Milliseconds the command took, as the stand-in measured itself (its scripted latency included). */
+  readonly ms: number;
 }
 
 export interface StandinScenario {
@@ -141,12 +143,13 @@ export async function reviewWorld(): Promise<ReviewWorld> {
             .readFileSync(log, "utf8")
             .trim()
             .split("\n")
-            .map((line) => JSON.parse(line) as Ran & { ms: number })
-            .map(({ argv, cwd, env: ranEnv, code }) => ({
+            .map((line) => JSON.parse(line) as Ran)
+            .map(({ argv, cwd, env: ranEnv, code, ms }) => ({
               argv: argv.filter((a) => a !== "--non-interactive"),
               cwd,
               env: ranEnv,
               code,
+              ms,
             }))
         : [],
     clear: () => fs.rmSync(log, { force: true }),
