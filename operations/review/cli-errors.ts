@@ -34,10 +34,8 @@ export function cliFailure(error: unknown): CliFailure {
     .map((l) => l.trim())
     .filter(Boolean);
   const errors = lines.filter((l) => l.startsWith("error:"));
-  const summary =
-    errors.length > 0
-      ? errors.join(" ")
-      : (lines[lines.length - 1] ?? message.split("\n")[0] ?? "no output");
+  const [firstLine = ""] = message.split("\n");
+  const summary = errors.length > 0 ? errors.join(" ") : (lines[lines.length - 1] ?? firstLine);
   return { code: result?.code, stderr, summary };
 }
 
@@ -48,7 +46,8 @@ export function cliFailure(error: unknown): CliFailure {
 export function openFailure(error: unknown, backend: ReviewBackend): Error {
   const failure = cliFailure(error);
   const message = error instanceof Error ? error.message : String(error);
-  if (/ENOENT/.test(failure.stderr) || /ENOENT/.test(message)) {
+  // A CLI that could not be started: the SDK puts the spawn error where stderr would be.
+  if (/ENOENT/.test(failure.stderr)) {
     return SlipwayError.of(
       "pulumi",
       `the Pulumi CLI is not on PATH; review stacks run it through the Automation API. ${INSTALL_FIX}`,
@@ -80,16 +79,20 @@ export function describeCliFailure(command: string, stack: string, error: unknow
   const failure = cliFailure(error);
   const problem = userProblem(failure);
   if (problem) return problem;
-  if (error instanceof ConcurrentUpdateError) {
-    return new ReviewFailure(
-      "unchanged",
-      `${stack}: another update of this stack is running, so \`${command}\` did not run. ` +
-        "Nothing changed. Fix: wait for that update to finish and run the command again.",
-    );
-  }
+  if (error instanceof ConcurrentUpdateError) return busy(stack, `\`${command}\` did not run`);
   return new ReviewFailure(
     "unchanged",
     `\`pulumi ${command.replace(/^pulumi /, "")}\` for ${stack} failed (exit ${failure.code ?? "unknown"}): ${failure.summary}`,
+  );
+}
+
+/** Another update holds the stack's lock (ConcurrentUpdateError): refused, nothing changed. */
+export function busy(stack: string, what: string): ReviewFailure {
+  return new ReviewFailure(
+    "unchanged",
+    `${stack}: another update of this stack is running, so ${what}. Nothing changed. Fix: wait ` +
+      "for that update to finish and run the command again (if none is running, a crashed one " +
+      "left its lock: `pulumi cancel` clears it).",
   );
 }
 

@@ -18,7 +18,7 @@ import { HEROKU_TYPE_PREFIX } from "../../components/heroku/resources";
 import { REVIEW_STACK } from "../../config/validate";
 import { ignoreProgress, ProgressListener } from "../progress";
 import { prepareBackend, ReviewBackend } from "./backend";
-import { cliFailure, describeCliFailure, openFailure, userProblem } from "./cli-errors";
+import { busy, cliFailure, describeCliFailure, openFailure, userProblem } from "./cli-errors";
 import { ReviewFailure } from "./failure";
 
 /** The stack tag holding when slipway created the stack (ISO 8601), for stacks never updated. */
@@ -106,27 +106,17 @@ export class ReviewStacks {
   ): Promise<StackUp> {
     const { handle, created } = await this.createOrSelect(stack);
     await this.writeConfig(stack, config);
-    this.progress({ step: "stack", message: `pulumi up ${stack}` });
-    const errors: string[] = [];
-    const lines = lineSplitter((line) =>
-      this.progress({ step: "stack", message: line, log: true }),
-    );
-    try {
-      const result = await handle.up({
-        onOutput: lines.write,
-        onEvent: (event) => collectErrors(event, errors),
+    const result = await this.streamed("up", stack, (streams) =>
+      handle.up({
+        ...streams,
         policyPacks: options.policyPacks ? [...options.policyPacks] : undefined,
         message: options.message,
-      });
-      lines.flush();
-      const outputs = Object.fromEntries(
-        Object.entries(result.outputs).map(([key, output]) => [key, output.value as unknown]),
-      );
-      return { created, outputs, changes: result.summary?.resourceChanges ?? {} };
-    } catch (error) {
-      lines.flush();
-      throw this.failed("up", stack, error, errors);
-    }
+      }),
+    );
+    const outputs = Object.fromEntries(
+      Object.entries(result.outputs).map(([key, output]) => [key, output.value as unknown]),
+    );
+    return { created, outputs, changes: result.summary?.resourceChanges ?? {} };
   }
 
   /**
@@ -160,18 +150,7 @@ export class ReviewStacks {
       throw describeCliFailure("stack select", stack, error);
     }
     await this.writeConfig(stack, config);
-    this.progress({ step: "stack", message: `pulumi destroy ${stack}` });
-    const errors: string[] = [];
-    const lines = lineSplitter((line) =>
-      this.progress({ step: "stack", message: line, log: true }),
-    );
-    try {
-      await handle.destroy({ onOutput: lines.write, onEvent: (e) => collectErrors(e, errors) });
-      lines.flush();
-    } catch (error) {
-      lines.flush();
-      throw this.failed("destroy", stack, error, errors);
-    }
+    await this.streamed("destroy", stack, (streams) => handle.destroy(streams));
     this.progress({ step: "stack", message: `pulumi stack rm ${stack}` });
     try {
       await this.workspace.removeStack(stack);
@@ -294,18 +273,39 @@ export class ReviewStacks {
     });
   }
 
+  /**
+   * Runs `up` or `destroy` with the CLI's output streamed as progress, line by line, and the
+   * engine's errors collected from its event log for the failure message.
+   */
+  private async streamed<T>(
+    operation: "up" | "destroy",
+    stack: string,
+    run: (streams: {
+      onOutput(out: string): void;
+      onEvent(event: EngineEvent): void;
+    }) => Promise<T>,
+  ): Promise<T> {
+    this.progress({ step: "stack", message: `pulumi ${operation} ${stack}` });
+    const errors: string[] = [];
+    const lines = lineSplitter((line) =>
+      this.progress({ step: "stack", message: line, log: true }),
+    );
+    try {
+      return await run({ onOutput: lines.write, onEvent: (event) => collectErrors(event, errors) });
+    } catch (error) {
+      throw this.failed(operation, stack, error, errors);
+    } finally {
+      lines.flush();
+    }
+  }
+
   /** An `up` or `destroy` that failed: bad input, another update running, or a partial change. */
   private failed(operation: "up" | "destroy", stack: string, error: unknown, errors: string[]) {
     const failure = cliFailure(error);
     const problem = userProblem(failure);
     if (problem) return problem;
     if (error instanceof ConcurrentUpdateError) {
-      return new ReviewFailure(
-        "unchanged",
-        `${stack}: another update of this stack is running, so slipway did not ${operation} it. ` +
-          "Nothing changed. Fix: wait for that update to finish and run the command again " +
-          "(if none is running, a crashed one left its lock: `pulumi cancel` clears it).",
-      );
+      return busy(stack, `slipway did not ${operation} it`);
     }
     const reported = errors.length > 0 ? errors.join("; ") : failure.summary;
     const state = operation === "up" ? "partly updated" : "partly destroyed";

@@ -66,7 +66,7 @@ class Store {
   }
 
   stacksDir() {
-    return path.join(this.root, ".pulumi", "stacks", this.project);
+    return stacksDir(this.root, this.project);
   }
 
   file(name) {
@@ -87,8 +87,7 @@ class Store {
   }
 
   save(stack) {
-    fs.mkdirSync(this.stacksDir(), { recursive: true });
-    fs.writeFileSync(this.file(stack.name), JSON.stringify(stack, null, 2));
+    writeStack(this.root, this.project, stack);
   }
 
   update(name, change) {
@@ -102,17 +101,7 @@ class Store {
     const salt = `v1:${crypto.randomBytes(8).toString("base64")}:v1:standin`;
     let passphraseCheck;
     if (!this.isCloud) passphraseCheck = check(salt, this.passphrase() ?? fail(MISSING_PASSPHRASE));
-    this.save({
-      name,
-      created: now().toISOString(),
-      tags: {},
-      outputs: {},
-      secretOutputs: [],
-      resources: [],
-      history: [],
-      salt,
-      passphraseCheck,
-    });
+    this.save(newStack({ name, created: now().toISOString(), salt, passphraseCheck }));
   }
 
   remove(name) {
@@ -217,6 +206,23 @@ class Store {
   }
 }
 
+/** A stack as `stack init` leaves it: no resources, outputs, history or tags yet. */
+function newStack(fields) {
+  return { tags: {}, outputs: {}, secretOutputs: [], resources: [], history: [], ...fields };
+}
+
+function stacksDir(root, project) {
+  return path.join(root, ".pulumi", "stacks", project);
+}
+
+function writeStack(root, project, stack) {
+  fs.mkdirSync(stacksDir(root, project), { recursive: true });
+  fs.writeFileSync(
+    path.join(stacksDir(root, project), `${stack.name}.json`),
+    JSON.stringify(stack, null, 2),
+  );
+}
+
 function check(salt, passphrase) {
   return crypto.createHash("sha256").update(`${salt}\0${passphrase}`).digest("hex");
 }
@@ -229,20 +235,12 @@ module.exports = { Store, fail, now, projectName, readScenario };
  */
 function seedStack(root, project, passphrase, fields) {
   const salt = "v1:c2VlZGVk:v1:standin";
-  const stack = {
+  const seeded = {
     created: new Date(0).toISOString(),
-    tags: {},
-    outputs: {},
-    secretOutputs: [],
-    resources: [],
-    history: [],
     salt,
     passphraseCheck: check(salt, passphrase),
-    ...fields,
   };
-  const dir = path.join(root, ".pulumi", "stacks", project);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${stack.name}.json`), JSON.stringify(stack, null, 2));
+  writeStack(root, project, newStack({ ...seeded, ...fields }));
 }
 
 module.exports.seedStack = seedStack;

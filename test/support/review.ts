@@ -91,16 +91,7 @@ export async function reviewWorld(): Promise<ReviewWorld> {
   const scenarioFile = path.join(root, "scenario.json");
 
   const fake = await startFakeHeroku();
-  const pipeline = await fetch(`${fake.url}/pipelines`, {
-    method: "POST",
-    headers: {
-      Accept: "application/vnd.heroku+json; version=3",
-      Authorization: `Bearer ${fake.token}`,
-      "Content-Type": "application/json",
-    },
-    body: JSON.stringify({ name: "acme-web" }),
-  });
-  const pipelineId = ((await pipeline.json()) as { id: string }).id;
+  const pipelineId = await createPipeline(fake, "acme-web");
 
   const env = {
     PATH: `${bin}${path.delimiter}${process.env["PATH"] ?? ""}`,
@@ -172,6 +163,20 @@ export async function reviewWorld(): Promise<ReviewWorld> {
     lastUpdate: new Date(0).toISOString(),
   });
   return world;
+}
+
+/** Creates production's pipeline on the fake, as production's `pulumi up` would; its id. */
+export async function createPipeline(fake: FakeHeroku, name: string): Promise<string> {
+  const answer = await fetch(`${fake.url}/pipelines`, {
+    method: "POST",
+    headers: {
+      Accept: "application/vnd.heroku+json; version=3",
+      Authorization: `Bearer ${fake.token}`,
+      "Content-Type": "application/json",
+    },
+    body: JSON.stringify({ name }),
+  });
+  return ((await answer.json()) as { id: string }).id;
 }
 
 /** Requests slipway itself sent to the fake (not the stand-in's, which play the program's). */

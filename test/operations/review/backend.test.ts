@@ -196,6 +196,14 @@ describe("the review profile", () => {
     );
   });
 
+  test("without a staging stack file, production's own reference to itself is used", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-profile-"));
+    for (const file of ["Pulumi.yaml", "Pulumi.production.yaml"]) {
+      fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
+    }
+    expect(readReviewProfile(dir).productionStack).toBe("production");
+  });
+
   test("needs the production stack file", () => {
     expect(message(() => readReviewProfile(home))).toBe(
       `Pulumi.production.yaml: not found in ${home}: review stacks are made from the production stack's settings. Fix: run slipway from its project folder, or pass --dir.`,

@@ -167,4 +167,78 @@ describe("pruning", () => {
       },
     ]);
   });
+
+  test("a stale stack someone removed meanwhile is skipped, and one whose app is not a review app too", async () => {
+    // Idle 40 days: stale at 30 days, when the stacks the tests above left are not.
+    world.seed({ name: "review-gone-gggggg", lastUpdate: "2029-12-01T00:00:00.000Z" });
+    world.seed({
+      name: "review-wrong-hhhhhh",
+      lastUpdate: "2029-12-01T00:00:00.000Z",
+      resources: [
+        {
+          urn: "urn:pulumi:review-wrong-hhhhhh::slipway::pulumi-nodejs:dynamic/heroku:App::app",
+          type: "pulumi-nodejs:dynamic/heroku:App",
+          outputs: { name: "acme-web-loose" },
+        },
+      ],
+    });
+    // An app in no pipeline at all: not a review app, so prune must not destroy it.
+    await fetch(`${world.fake.url}/apps`, {
+      method: "POST",
+      headers: {
+        Accept: "application/vnd.heroku+json; version=3",
+        Authorization: `Bearer ${world.fake.token}`,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({ name: "acme-web-loose" }),
+    });
+    world.scenario({
+      failures: {
+        "stack export review-gone-gggggg": {
+          stderr: "error: no stack named 'review-gone-gggggg' found",
+        },
+      },
+    });
+    const result = await reviewPrune(context(), { olderThanMs: 30 * DAY });
+    world.scenario({});
+    expect(result.stale.map((s) => s.stack)).toEqual(["review-gone-gggggg", "review-wrong-hhhhhh"]);
+    expect(result.destroyed).toEqual([]);
+    expect(result.skipped).toEqual([
+      { stack: "review-busy-cccccc", reason: "an update is running" },
+      {
+        stack: "review-unknown-eeeeee",
+        reason:
+          "never updated and no creation time recorded (not made by slipway review up?): remove " +
+          "it with `slipway review down --stack review-unknown-eeeeee` if it is unused",
+      },
+      { stack: "review-gone-gggggg", reason: "removed by someone else meanwhile" },
+      {
+        stack: "review-wrong-hhhhhh",
+        reason:
+          "prune: review-wrong-hhhhhh: its app acme-web-loose is in no pipeline. slipway review " +
+          "removes only apps at the review stage of the pipeline (slipway:pipeline.name of " +
+          "Pulumi.production.yaml); nothing was changed. Fix: check that this is the stack you " +
+          "meant; a stack made by hand is removed with `pulumi destroy` and `pulumi stack rm`.",
+      },
+    ]);
+  });
+
+  test("a passphrase problem on one stack stops the prune as bad input, destroying nothing more", async () => {
+    // Idle a year, so only these two are stale at 100 days; the first fails, the second waits.
+    world.seed({ name: "review-stale2-iiiiii", lastUpdate: "2029-01-01T00:00:00.000Z" });
+    world.seed({ name: "review-stale3-jjjjjj", lastUpdate: "2029-01-01T00:00:00.000Z" });
+    world.scenario({
+      failures: {
+        "stack export review-stale2-iiiiii": {
+          stderr:
+            "error: getting secrets manager: incorrect passphrase, please set PULUMI_CONFIG_PASSPHRASE",
+        },
+      },
+    });
+    const error = await reviewPrune(context(), { olderThanMs: 100 * DAY }).catch((e: unknown) => e);
+    world.scenario({});
+    expect(SlipwayError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^PULUMI_CONFIG_PASSPHRASE: is not the passphrase/);
+    expect(world.ran().filter((r) => r.argv[0] === "destroy")).toEqual([]);
+  });
 });

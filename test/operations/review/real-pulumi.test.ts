@@ -11,7 +11,7 @@ import { reviewDown } from "../../../operations/review/down";
 import { readReviewProfile, reviewStackConfig } from "../../../operations/review/profile";
 import { openSession, ReviewContext } from "../../../operations/review/session";
 import { candidates, findRealPulumi, isNpmLauncher } from "../../support/real-pulumi";
-import { STANDIN } from "../../support/review";
+import { createPipeline, STANDIN } from "../../support/review";
 import { PROJECT_DIR } from "../../support/stacks";
 
 const real = findRealPulumi();
@@ -60,17 +60,7 @@ if (real.found) {
       };
       process.env["PATH"] = env.PATH;
       process.env["HEROKU_API_KEY"] = fake.token;
-      const pipeline = (await (
-        await fetch(`${fake.url}/pipelines`, {
-          method: "POST",
-          headers: {
-            Accept: "application/vnd.heroku+json; version=3",
-            Authorization: `Bearer ${fake.token}`,
-            "Content-Type": "application/json",
-          },
-          body: JSON.stringify({ name: "acme-web" }),
-        })
-      ).json()) as { id: string };
+      const pipelineId = await createPipeline(fake, "acme-web");
       // Production, as review stacks reference it: only its pipelineId output matters here.
       const seedDir = path.join(root, "production");
       fs.mkdirSync(seedDir);
@@ -78,7 +68,7 @@ if (real.found) {
         {
           stackName: "production",
           projectName: "slipway",
-          program: () => Promise.resolve({ pipelineId: pipeline.id }),
+          program: () => Promise.resolve({ pipelineId }),
         },
         { workDir: seedDir, envVars: env },
       );
