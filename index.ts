@@ -11,6 +11,7 @@ import {
 import { HerokuApp } from "./components/heroku-app";
 import { RepositoryProcess } from "./components/repository";
 import { DatabaseSettings, loadConfig, SlipwayConfig } from "./config";
+import { qualifyStackName } from "./config/stack-reference";
 
 export = function slipway() {
   const config = loadConfig();
@@ -36,14 +37,17 @@ function production(config: SlipwayConfig) {
   const repository = new RepositoryProcess("repository", {
     settings: github,
     awsRegion: config.awsRegion as string,
-    herokuApiKey: new pulumi.Config("heroku").getSecret("apiKey"),
+    credentials: {
+      herokuApiKey: new pulumi.Config("heroku").getSecret("apiKey"),
+      ...config.ciSecrets,
+    },
     githubToken: new pulumi.Config("github").getSecret("token"),
   });
   return {
     ...environment,
     repository: repository.repository,
-    deployRoleArn: repository.roleArn,
-    previewRoleArn: repository.previewRoleArn,
+    platformRepository: repository.platformRepository,
+    roleArns: repository.roleArns,
   };
 }
 
@@ -90,10 +94,12 @@ function appEnvironment(
     settings: config.database as DatabaseSettings,
     kind,
     namePrefix: config.app.name,
+    awsRegion: config.awsRegion as string,
+    space: config.app.space,
   });
   const app = new HerokuApp("app", {
     kind,
-    settings: config.app,
+    settings: { ...config.app, configVars: { ...config.app.configVars, ...database.configVars } },
     secretConfigVars: { ...config.secretConfigVars, DATABASE_URL: database.databaseUrl },
     releaseWebhookUrl: config.alerting.releaseWebhookUrl,
   });
@@ -117,8 +123,15 @@ function appEnvironment(
   };
 }
 
-/** Production creates the pipeline; the other stacks read its id from production's outputs. */
+/**
+ * Production creates the pipeline; the other stacks read its id from production's outputs. The
+ * reference names the running stack's organization and project: a bare name would resolve to
+ * the user's default organization on Pulumi Cloud.
+ */
 function productionPipelineId(config: SlipwayConfig): pulumi.Output<string> {
-  const production = new pulumi.StackReference(config.pipeline.productionStack);
+  const name = config.pipeline.productionStack;
+  const production = new pulumi.StackReference(name, {
+    name: qualifyStackName(name, pulumi.getOrganization(), pulumi.getProject()),
+  });
   return production.requireOutput("pipelineId") as pulumi.Output<string>;
 }

@@ -1,12 +1,22 @@
 // Jest with V8 coverage: V8 counts coverage inside the engine, so the source stays untouched.
 // Instrumenting coverage (babel/istanbul) would rewrite functions and leak its counters into
 // the dynamic providers that Pulumi serializes from their source text.
+// Packages that ship as ES modules only (@octokit/* and three of their dependencies).
+const ESM_ONLY = "(@octokit|universal-user-agent|before-after-hook|content-type)";
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
+    // Node 22 require()s ES modules, jest 29 cannot: ts-jest rewrites those packages to
+    // CommonJS (transpileModule, no type check). Everything else in node_modules stays as is.
+    [`/node_modules/${ESM_ONLY}/.+\\.js$`]: ["ts-jest", { tsconfig: "tsconfig.json" }],
+  },
+  // A file is left alone when its innermost node_modules folder holds another package.
+  transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY}/)(?!.*/node_modules/)`],
   coverageProvider: "v8",
   collectCoverageFrom: [
     "index.ts",

@@ -1,4 +1,5 @@
 // `npm run bench`: speed targets measured as ratios within one run (never as timed tests).
+import { benchDeploy } from "./deploy";
 import { benchHeroku } from "./heroku";
 import { benchPlan } from "./plan";
 import { benchReview, describeLine } from "./review";
@@ -14,6 +15,7 @@ function main(): void {
 
 main();
 benchHeroku()
+  .then(() => benchDeploy())
   .then(() => benchReview())
   .then((lines) => {
     for (const line of lines) console.log(describeLine(line));

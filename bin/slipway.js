@@ -3,7 +3,8 @@
 // Runs the `slipway` command from its TypeScript source, so it works straight after `npm ci`.
 // Each .ts file is transpiled with TypeScript's transpileModule and the project's compiler
 // options (what ts-node does for `pulumi up` with transpileOnly), and the JavaScript is cached
-// under node_modules/.cache, keyed by the source, tsconfig.json and the TypeScript version:
+// under node_modules/.cache (or SLIPWAY_CACHE_DIR), keyed by the source, tsconfig.json and the
+// TypeScript version:
 // after the first run, no TypeScript is loaded at all, which is most of a plan's start-up time.
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -20,7 +21,8 @@ if (major < 22) {
 }
 
 const root = path.join(__dirname, "..");
-const cacheDir = path.join(root, "node_modules", ".cache", "slipway-ts");
+const cacheDir =
+  process.env.SLIPWAY_CACHE_DIR || path.join(root, "node_modules", ".cache", "slipway-ts");
 const tsconfigPath = path.join(root, "tsconfig.json");
 const typescriptVersion = require("typescript/package.json").version;
 const setupKey = `${typescriptVersion}\0${fs.readFileSync(tsconfigPath, "utf8")}`;
@@ -45,27 +47,54 @@ function transpiler() {
     ts.transpileModule(source, { compilerOptions: options, fileName }).outputText;
 }
 
+// Each cache entry starts with a line holding the SHA-256 of the JavaScript after it, so a
+// truncated or corrupted entry (a full disk, a killed process, an edit by hand) is noticed and
+// compiled again instead of being run. Entries are named `<file hash>-<source hash>.js`: when a
+// file is compiled again, the entries of its earlier versions are removed, so the cache holds
+// one entry per source file.
+const HEADER = "// slipway-ts sha256=";
+
+function sha256(text) {
+  return crypto.createHash("sha256").update(text).digest("hex");
+}
+
+function readVerified(cached) {
+  let text;
+  try {
+    text = fs.readFileSync(cached, "utf8");
+  } catch {
+    return undefined;
+  }
+  const newline = text.indexOf("\n");
+  const output = text.slice(newline + 1);
+  return newline > 0 && text.slice(0, newline) === `${HEADER}${sha256(output)}`
+    ? output
+    : undefined;
+}
+
+function store(cached, filePrefix, output) {
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    for (const entry of fs.readdirSync(cacheDir)) {
+      if (entry.startsWith(filePrefix)) fs.rmSync(path.join(cacheDir, entry), { force: true });
+    }
+    const partial = `${cached}.${process.pid}`;
+    fs.writeFileSync(partial, `${HEADER}${sha256(output)}\n${output}`);
+    fs.renameSync(partial, cached);
+  } catch {
+    // A read-only checkout just runs uncached.
+  }
+}
+
 function load(module, fileName) {
   const source = fs.readFileSync(fileName, "utf8");
-  const key = crypto
-    .createHash("sha256")
-    .update(`${setupKey}\0${fileName}\0${source}`)
-    .digest("hex");
-  const cached = path.join(cacheDir, `${key}.js`);
-  let output;
-  try {
-    output = fs.readFileSync(cached, "utf8");
-  } catch {
+  const filePrefix = `${sha256(fileName).slice(0, 16)}-`;
+  const cached = path.join(cacheDir, `${filePrefix}${sha256(`${setupKey}\0${source}`)}.js`);
+  let output = readVerified(cached);
+  if (output === undefined) {
     compile ??= transpiler();
     output = compile(source, fileName);
-    try {
-      fs.mkdirSync(cacheDir, { recursive: true });
-      const partial = `${cached}.${process.pid}`;
-      fs.writeFileSync(partial, output);
-      fs.renameSync(partial, cached);
-    } catch {
-      // A read-only checkout just runs uncached.
-    }
+    store(cached, filePrefix, output);
   }
   module._compile(output, fileName);
 }

@@ -3,6 +3,7 @@
 import { closest } from "../config/validate";
 import { SlipwayError } from "../errors";
 import type { Command, CommandContext, Io } from "./command";
+import { deployCommand } from "./commands/deploy";
 import { planCommand } from "./commands/plan";
 import { reviewCommand } from "./commands/review";
 import { EXIT } from "./exit-codes";
@@ -10,7 +11,7 @@ import { EXIT } from "./exit-codes";
 export type { Io } from "./command";
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [planCommand, reviewCommand];
+export const COMMANDS: readonly Command[] = [planCommand, deployCommand, reviewCommand];
 
 const INDENT = " ".repeat(12);
 
@@ -26,7 +27,7 @@ ${COMMANDS.map(describe).join("\n")}
 
 exit codes: 0 done, 1 refused or failed and rolled back, 2 bad input, 3 internal error,
             4 failed and not rolled back (a person must act)
-run \`slipway <command> --help\` for one command
+run \`slipway <command> --help\` for one command, \`slipway --version\` for the version
 `;
 
 /** `slipway <command> --help`. */
@@ -46,6 +47,10 @@ export async function main(
 ): Promise<number> {
   try {
     const [name, ...rest] = argv;
+    if (name === "--version" || name === "-V") {
+      io.stdout(`slipway ${version()}\n`);
+      return EXIT.ok;
+    }
     if (name === undefined || name === "help" || name === "--help" || name === "-h") {
       const topic = name === "help" ? rest[0] : undefined;
       const command = topic === undefined ? undefined : find(topic);
@@ -72,6 +77,12 @@ export async function main(
     );
     return EXIT.internal;
   }
+}
+
+/** The package's version, from package.json next to the sources. */
+function version(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("../package.json") as { version: string }).version;
 }
 
 function find(name: string): Command {

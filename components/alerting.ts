@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertingSettings } from "../config/schema";
 import { AlarmRule, planAlarms } from "./alarm-rules";
-import { AwsStackKind, awsName, awsTags } from "./aws-common";
+import { AwsStackKind, awsName, awsTags, stackProviderSettings } from "./aws-common";
 import { AlarmedDatabase } from "./database";
 
 export const ALERTING_TYPE = "slipway:aws:Alerting";
@@ -93,9 +93,10 @@ export class Alerting extends pulumi.ComponentResource {
     const plan = planAlarms(args.kind, settings, args.database);
     for (const warning of plan.warnings) void pulumi.log.warn(warning, this);
 
+    // The stack's own provider in us-east-1: the same account, role, tags and endpoints.
     const usEast1 = new aws.Provider(
       `${name}-${ROUTE53_METRICS_REGION}`,
-      { region: ROUTE53_METRICS_REGION, profile: aws.config.profile },
+      { ...stackProviderSettings(), region: ROUTE53_METRICS_REGION },
       { parent: this },
     );
     const keyPolicy = pulumi

@@ -1,16 +1,32 @@
 // PostgresDatabase: the RDS Postgres instance of a production or staging stack, with its subnet
-// group, a security group open on 5432 to the configured CIDRs only, a parameter group that
-// forces TLS, a generated master password, backups, and a secret DATABASE_URL for the app.
+// group, its network (database-network.ts: the security group, and the peering with a Private
+// Space), a parameter group that forces TLS, a generated master password, backups, exported logs,
+// and for the app a secret DATABASE_URL that verifies the server plus the region's CA bundle.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { CA_BUNDLE_CONFIG_VAR } from "../config/network";
 import { DatabaseSettings } from "../config/schema";
 import { AwsStackKind, awsTags, databaseIdentifier } from "./aws-common";
+import { declareDatabaseNetwork, POSTGRES_PORT } from "./database-network";
+import { rdsCaBundle } from "./rds-ca";
+
+export { POSTGRES_PORT } from "./database-network";
 
 export const POSTGRES_DATABASE_TYPE = "slipway:aws:PostgresDatabase";
 
-/** Postgres's port; the security group opens only this one. */
-export const POSTGRES_PORT = 5432;
+/**
+ * The logs RDS exports to CloudWatch Logs: the server's, and the major-version upgrade's
+ * (Security Hub RDS.9 asks for both on Postgres).
+ */
+export const EXPORTED_LOGS = ["postgresql", "upgrade"] as const;
+
+/**
+ * Where the app's dynos find the CA bundle: the file libpq reads by default on Heroku
+ * (`$HOME/.postgresql/root.crt`, `$HOME` being `/app`), written at dyno start from the
+ * DATABASE_CA_BUNDLE config var by a `.profile.d` script the app ships (docs/database.md).
+ */
+export const CA_BUNDLE_PATH = "/app/.postgresql/root.crt";
 
 /** Performance Insights history kept, in days: 7 is the free tier. */
 export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
@@ -32,7 +48,7 @@ export const DATABASE_BEHAVIOUR: Readonly<
       readonly applyImmediately: boolean;
       /** Whether automated backups go with the instance when it is deleted. */
       readonly deleteAutomatedBackups: boolean;
-      /** Retention of the exported postgresql log in CloudWatch Logs. */
+      /** Retention of the exported logs in CloudWatch Logs. */
       readonly logRetentionDays: number;
     }
   >
@@ -87,6 +103,18 @@ export interface PostgresDatabaseArgs {
    * @example "acme-web"
    */
   readonly namePrefix: string;
+  /**
+   * The stack's `aws:region`, whose RDS certificate authorities the app is given.
+   * @default - required
+   * @example "us-east-1"
+   */
+  readonly awsRegion: string;
+  /**
+   * The Private Space the app runs in (`slipway:app.space`): the peer in private-space, the
+   * source of NAT addresses in static-egress without `allowedCidrs`.
+   * @default - the app runs on the Common Runtime
+   */
+  readonly space?: string;
 }
 
 /** The database fields the Alerting component needs for its alarms. */
@@ -106,8 +134,14 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
   readonly port: pulumi.Output<number>;
   /** The RDS instance identifier (`<prefix>-db`), for alarms, snapshots and the aws CLI. */
   readonly instanceIdentifier: pulumi.Output<string>;
-  /** `postgres://user:password@host:port/db?sslmode=require`, a secret: the app's DATABASE_URL. */
+  /**
+   * `postgres://user:password@host:port/db?sslmode=verify-full&sslrootcert=...`, a secret: the
+   * app's DATABASE_URL. It carries the master user: slipway cannot create roles (see
+   * docs/database.md for the app's own role).
+   */
   readonly databaseUrl: pulumi.Output<string>;
+  /** Plain config vars the app needs besides DATABASE_URL: the region's CA bundle. */
+  readonly configVars: Readonly<Record<string, string>>;
   readonly instanceClass: string;
   readonly allocatedStorageGb: number;
 
@@ -117,45 +151,67 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
     const behaviour = DATABASE_BEHAVIOUR[kind];
     const identifier = databaseIdentifier(args.namePrefix);
     const tags = awsTags(kind);
-    for (const warning of databaseWarnings(settings)) void pulumi.log.warn(warning, this);
+    const caBundle = rdsCaBundle(args.awsRegion, settings.caBundleFile);
 
-    const network = this.findNetwork(settings);
-    const subnetGroup = this.createSubnetGroup(name, identifier, network.subnetIds, tags);
-    const securityGroup = this.createSecurityGroup(name, identifier, network.vpcId, settings, tags);
+    const found = this.findNetwork(settings);
+    const subnetGroup = this.createSubnetGroup(name, identifier, found.subnetIds, tags);
+    const network = declareDatabaseNetwork(this, name, {
+      mode: settings.network,
+      identifier,
+      vpcId: found.vpcId,
+      allowedCidrs: settings.allowedCidrs,
+      routeTableIds: settings.routeTableIds,
+      space: args.space,
+      tags,
+    });
+    const warnings = databaseWarnings(settings, network.sources === "none");
+    for (const warning of warnings) void pulumi.log.warn(warning, this);
     const parameterGroup = this.createParameterGroup(name, identifier, settings, tags);
     const password = new random.RandomPassword(`${name}-password`, PASSWORD_OPTIONS, {
       parent: this,
       protect: behaviour.protect,
     });
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-log`,
-      {
-        name: `/aws/rds/instance/${identifier}/postgresql`,
-        retentionInDays: behaviour.logRetentionDays,
-        tags,
-      },
-      { parent: this },
+    // The postgresql log keeps its first name, so existing stacks keep their log group.
+    const logGroups = EXPORTED_LOGS.map(
+      (log) =>
+        new aws.cloudwatch.LogGroup(
+          log === "postgresql" ? `${name}-log` : `${name}-log-${log}`,
+          {
+            name: `/aws/rds/instance/${identifier}/${log}`,
+            retentionInDays: behaviour.logRetentionDays,
+            tags,
+          },
+          { parent: this },
+        ),
     );
+
+    // What the AWS provider replaces the instance on (its ForceNew inputs that slipway sets).
+    const identity = {
+      identifier,
+      engine: "postgres",
+      dbName: settings.databaseName,
+      username: settings.username,
+      storageEncrypted: true,
+    } as const;
+    const finalSnapshotIdentifier = behaviour.skipFinalSnapshot
+      ? undefined
+      : this.finalSnapshotIdentifier(name, identity);
 
     const instance = new aws.rds.Instance(
       `${name}-instance`,
       {
-        identifier,
-        engine: "postgres",
+        ...identity,
         engineVersion: settings.engineVersion,
         instanceClass: settings.instanceClass,
-        dbName: settings.databaseName,
-        username: settings.username,
         password: password.result,
         port: POSTGRES_PORT,
         storageType: "gp3",
         allocatedStorage: settings.allocatedStorageGb,
         maxAllocatedStorage: settings.maxAllocatedStorageGb,
-        storageEncrypted: true,
         dbSubnetGroupName: subnetGroup.name,
-        vpcSecurityGroupIds: [securityGroup.id],
+        vpcSecurityGroupIds: [network.securityGroup.id],
         parameterGroupName: parameterGroup.name,
-        publiclyAccessible: settings.publiclyAccessible,
+        publiclyAccessible: network.publiclyAccessible,
         multiAz: settings.multiAz,
         backupRetentionPeriod: settings.backupRetentionDays,
         backupWindow: settings.backupWindow,
@@ -169,10 +225,10 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
         autoMinorVersionUpgrade: true,
         // A new major version is a reviewed config change; without this RDS would refuse it.
         allowMajorVersionUpgrade: true,
-        enabledCloudwatchLogsExports: ["postgresql"],
+        enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
         deletionProtection: behaviour.deletionProtection,
         skipFinalSnapshot: behaviour.skipFinalSnapshot,
-        finalSnapshotIdentifier: behaviour.skipFinalSnapshot ? undefined : `${identifier}-final`,
+        finalSnapshotIdentifier,
         applyImmediately: behaviour.applyImmediately,
         tags,
       },
@@ -181,8 +237,8 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
         protect: behaviour.protect,
         // The identifier is fixed, so a replacement must free it first.
         deleteBeforeReplace: true,
-        // RDS would create the log group itself, without retention, if it exported first.
-        dependsOn: [logGroup],
+        // RDS would create the log groups itself, without retention, if it exported first.
+        dependsOn: logGroups,
       },
     );
 
@@ -191,6 +247,7 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
     this.instanceIdentifier = instance.identifier;
     this.instanceClass = settings.instanceClass;
     this.allocatedStorageGb = settings.allocatedStorageGb;
+    this.configVars = { [CA_BUNDLE_CONFIG_VAR]: caBundle };
     this.databaseUrl = pulumi.secret(
       pulumi.all([password.result, instance.address, instance.port]).apply(([secret, host, port]) =>
         postgresUrl({
@@ -208,6 +265,30 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
       instanceIdentifier: this.instanceIdentifier,
       databaseUrl: this.databaseUrl,
     });
+  }
+
+  /**
+   * `<identifier>-final-<8 hex>`: the snapshot RDS takes when the instance is deleted. The AWS
+   * provider reads the name from the instance's state at deletion, so it must be unique per
+   * instance, not per stack: a fixed name makes the second deletion (a replacement, or the
+   * stack re-created and deleted again) fail with DBSnapshotAlreadyExists while the first
+   * snapshot is kept. The suffix is drawn once per instance: it changes exactly when one of the
+   * inputs the provider replaces the instance on changes, and a re-created stack draws a new
+   * one. At most 63 + 15 characters, well within RDS's 255; letters, digits, single hyphens.
+   */
+  private finalSnapshotIdentifier(
+    name: string,
+    identity: Record<string, string | boolean>,
+  ): pulumi.Output<string> {
+    const suffix = new random.RandomId(
+      `${name}-final-snapshot`,
+      {
+        byteLength: 4,
+        keepers: Object.fromEntries(Object.entries(identity).map(([k, v]) => [k, String(v)])),
+      },
+      { parent: this },
+    );
+    return pulumi.interpolate`${identity["identifier"]}-final-${suffix.hex}`;
   }
 
   /** The configured VPC and subnets, or the default VPC and its default subnets. */
@@ -238,48 +319,6 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
     );
   }
 
-  /**
-   * Port 5432 from each configured CIDR block, one rule per block so a change touches one
-   * rule. No egress rule at all: security groups are stateful, so replies to clients flow
-   * back anyway, and the database opens no connections of its own. (AWS's default allow-all
-   * egress rule is removed by the provider when it creates the group.)
-   */
-  private createSecurityGroup(
-    name: string,
-    identifier: string,
-    vpcId: pulumi.Input<string>,
-    settings: DatabaseSettings,
-    tags: Record<string, string>,
-  ): aws.ec2.SecurityGroup {
-    const group = new aws.ec2.SecurityGroup(
-      `${name}-sg`,
-      {
-        namePrefix: `${identifier}-`,
-        description: `Postgres ${POSTGRES_PORT} from slipway:database.allowedCidrs only`,
-        vpcId,
-        tags,
-      },
-      { parent: this },
-    );
-    for (const cidr of settings.allowedCidrs) {
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-ingress-${cidr.replace(/[./]/g, "-")}`,
-        {
-          securityGroupId: group.id,
-          ipProtocol: "tcp",
-          fromPort: POSTGRES_PORT,
-          toPort: POSTGRES_PORT,
-          cidrIpv4: cidr,
-          description: `Postgres from ${cidr} (slipway:database.allowedCidrs)`,
-          tags,
-        },
-        // AWS refuses a second rule for the same block and port, so the old one goes first.
-        { parent: this, deleteBeforeReplace: true },
-      );
-    }
-    return group;
-  }
-
   private createParameterGroup(
     name: string,
     identifier: string,
@@ -307,7 +346,11 @@ export function parameterGroupFamily(engineVersion: string): string {
   return `postgres${major}`;
 }
 
-/** A libpq connection URL that insists on TLS; the password is URL-encoded. */
+/**
+ * A connection URL that asks for a verified server: `sslmode=verify-full` (TLS, a certificate
+ * chaining to `sslrootcert`, and the host name matching it), which libpq and node-postgres read
+ * the same way; the password is URL-encoded.
+ */
 export function postgresUrl(parts: {
   username: string;
   password: string;
@@ -317,17 +360,22 @@ export function postgresUrl(parts: {
 }): string {
   const user = encodeURIComponent(parts.username);
   const password = encodeURIComponent(parts.password);
-  return `postgres://${user}:${password}@${parts.host}:${parts.port}/${parts.database}?sslmode=require`;
+  const tls = `sslmode=verify-full&sslrootcert=${encodeURIComponent(CA_BUNDLE_PATH)}`;
+  return `postgres://${user}:${password}@${parts.host}:${parts.port}/${parts.database}?${tls}`;
 }
 
-/** Settings that are valid but likely to surprise: each becomes a `pulumi.log.warn`. */
-export function databaseWarnings(settings: DatabaseSettings): string[] {
+/**
+ * Settings that are valid but likely to surprise: each becomes a `pulumi.log.warn`.
+ * `admitsNothing`: the network admits no address (static-egress with no addresses and no space).
+ */
+export function databaseWarnings(settings: DatabaseSettings, admitsNothing = false): string[] {
   const warnings: string[] = [];
-  if (settings.allowedCidrs.length === 0) {
+  if (admitsNothing) {
     warnings.push(
-      "slipway:database.allowedCidrs is empty, so nothing can reach the database on port " +
-        `${POSTGRES_PORT}, the app included. Fix: pulumi config set --path ` +
-        "'slipway:database.allowedCidrs[0]' 0.0.0.0/0 (see docs/database.md for the choice).",
+      "slipway:database.allowedCidrs is empty and the app runs in no Private Space, so nothing " +
+        `can reach the database on port ${POSTGRES_PORT}, the app included. Fix: list the ` +
+        "addresses of the app's static-egress add-on: pulumi config set --path " +
+        "'slipway:database.allowedCidrs[0]' 192.0.2.10/32 (see docs/database.md, The network).",
     );
   }
   if (settings.engineVersion.includes(".")) {

@@ -1,6 +1,6 @@
 // HerokuApp: the Heroku app of one stack with what hangs off it: config vars (plain and secret),
-// dyno formation, add-ons, features (preboot in production), log drains and webhooks, including
-// the release webhook alerting asks for.
+// dyno formation, add-ons, features (runtime dyno metadata always, preboot in production), log
+// drains and webhooks, including the release webhook alerting asks for.
 import * as pulumi from "@pulumi/pulumi";
 import { AppSettings, WebhookSettings } from "../config/schema";
 import type { StackKind } from "../config/validate";
@@ -55,6 +55,13 @@ export const HEROKU_APP_PROTECTION: Readonly<Record<StackKind, Readonly<Record<C
       webhooks: false,
     },
   };
+
+/**
+ * Features every app gets whatever its config says. runtime-dyno-metadata sets
+ * HEROKU_RELEASE_VERSION (and HEROKU_SLUG_COMMIT, ...) in the dynos, so the app can name its
+ * release in its health answer and the health check can tell the new release from the old.
+ */
+export const ALWAYS_ON_FEATURES: readonly string[] = ["runtime-dyno-metadata"];
 
 /** The events the release webhook reports: each release (deploy, rollback, config change). */
 export const RELEASE_WEBHOOK_EVENTS: WebhookSettings["include"] = ["api:release"];
@@ -111,7 +118,8 @@ export class HerokuApp extends pulumi.ComponentResource {
       `${name}-app`,
       {
         name: settings.name,
-        region: settings.region,
+        // An app in a Private Space runs in the space's region.
+        ...(settings.space === undefined ? { region: settings.region } : { space: settings.space }),
         stack: settings.stack,
         buildpacks: [...settings.buildpacks],
         maintenance: settings.maintenance,
@@ -134,16 +142,22 @@ export class HerokuApp extends pulumi.ComponentResource {
     for (const [key, plan] of uniqueNames(settings.addons, (plan) => plan.split(":")[0]!)) {
       new Addon(`${name}-addon-${key}`, { app, plan }, options("addons"));
     }
-    for (const feature of settings.features) {
+    for (const feature of new Set([...settings.features, ...ALWAYS_ON_FEATURES])) {
       new AppFeature(
         `${name}-feature-${feature}`,
         { app, feature, enabled: true },
         options("features"),
       );
     }
-    for (const [key, url] of uniqueNames(settings.logDrains, hostKey)) {
-      new LogDrain(`${name}-drain-${key}`, { app, url }, options("logDrains"));
-    }
+    // A drain URL carries the log service's token: a secret end to end, and named by position,
+    // since its host would be a piece of it in every URN (and an offline plan cannot read it).
+    settings.logDrains.forEach((url, index) => {
+      new LogDrain(
+        `${name}-drain-${index + 1}`,
+        { app, url: pulumi.secret(url) },
+        options("logDrains"),
+      );
+    });
     const { webhooks, release } = webhooksOf(settings.webhooks, args.releaseWebhookUrl);
     for (const [key, hook] of uniqueNames(webhooks, (h) => hostKey(h.url))) {
       new AppWebhook(`${name}-webhook-${key}`, { app, ...hook }, options("webhooks"));

@@ -1,6 +1,12 @@
-// IAM documents for keyless deploys from GitHub Actions, as pure functions: who may assume the
-// roles (trust) and what the roles may do (permissions). Pure so tests and the policy pack can
-// read them without the Pulumi runtime.
+// Who may assume which AWS role, as pure functions: one role per job, each trusting exactly the
+// OIDC subjects of the workflows that do that job. Pure so the trust matrix is tested as data
+// (test/github/repository-iam.test.ts) and the policy pack can read the documents.
+//
+// Two repositories take part. slipway's own (the platform) keeps GitHub's default subject,
+// `repo:<owner/name>:<context>`. The application's repository customizes its subject to end in
+// `job_workflow_ref`, the workflow file (and ref) that defines the job, so a deploy role can
+// require both the application's environment AND slipway's reusable workflow at slipway's main
+// branch: a workflow the application writes itself, or slipway's at another ref, matches none.
 
 /** GitHub's OIDC issuer for Actions; the IAM condition keys are named after its host. */
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
@@ -8,16 +14,108 @@ export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 /** The audience aws-actions/configure-aws-credentials asks GitHub to put in the token. */
 export const STS_AUDIENCE = "sts.amazonaws.com";
 
-/** The GitHub environments the deploy role serves, in the order a release reaches them. */
-export const DEPLOY_ENVIRONMENTS = ["staging", "production"] as const;
-export type DeployEnvironment = (typeof DEPLOY_ENVIRONMENTS)[number];
+/** The claims of the application repository's subject, in order (GitHub joins them in order). */
+export const APPLICATION_SUBJECT_CLAIMS = ["repo", "context", "job_workflow_ref"] as const;
 
-/** Where the stacks' resources live: the partition, account and regions permissions cover. */
-export interface AwsScope {
-  readonly partition: string;
-  readonly accountId: string;
-  /** The stacks' region, plus us-east-1 where Route 53 health check alarms must live. */
-  readonly regions: readonly string[];
+/**
+ * slipway's branch: its own workflows run there, and the application calls its reusable
+ * workflows at it (`uses: acme/slipway/.github/workflows/deploy.yml@main`). Protected like the
+ * application's branches, so what deploys the application is itself reviewed code.
+ */
+export const PLATFORM_BRANCH = "main";
+
+/** The reusable workflows the application's repository calls. */
+export const DEPLOY_WORKFLOW = "deploy.yml";
+export const REVIEW_WORKFLOW = "review.yml";
+
+/** The application's environments a role is bound to, through one of slipway's workflows. */
+type ApplicationEnvironment = "review" | "staging" | "production";
+
+/** One role per job (docs/github.md, "Who may do what"). */
+export const ROLES = [
+  "preview",
+  "infrastructure",
+  "deploy-staging",
+  "deploy-production",
+  "review",
+] as const;
+export type RoleName = (typeof ROLES)[number];
+
+/** The two repositories, as `owner/name`. */
+export interface Repositories {
+  readonly application: string;
+  readonly platform: string;
+}
+
+/** A job's context claim: `environment:<name>`, `pull_request`, or `ref:<git ref>`. */
+export type JobContext = `environment:${string}` | "pull_request" | `ref:${string}`;
+
+/** The `sub` of a repository that keeps GitHub's default template. */
+export function defaultSubject(repository: string, context: JobContext): string {
+  return `repo:${repository}:${context}`;
+}
+
+/** The `sub` of the application's repository, built from `APPLICATION_SUBJECT_CLAIMS`. */
+export function applicationSubject(
+  repository: string,
+  context: JobContext,
+  jobWorkflowRef: string,
+): string {
+  return `repo:${repository}:${context}:job_workflow_ref:${jobWorkflowRef}`;
+}
+
+/** `acme/slipway/.github/workflows/deploy.yml@refs/heads/main`: a platform workflow at its branch. */
+export function platformWorkflowRef(platform: string, file: string): string {
+  return `${platform}/.github/workflows/${file}@refs/heads/${PLATFORM_BRANCH}`;
+}
+
+/**
+ * The exact subjects a role trusts. No role trusts two environments, and none a subject with a
+ * wildcard: a pattern would admit branches, environments or workflow refs nobody reviewed.
+ */
+export function trustedSubjects(role: RoleName, repos: Repositories): string[] {
+  const { application, platform } = repos;
+  const through = (environment: ApplicationEnvironment, file: string) =>
+    applicationSubject(
+      application,
+      `environment:${environment}`,
+      platformWorkflowRef(platform, file),
+    );
+  switch (role) {
+    case "preview":
+      // Read only: slipway's pull requests, and the drift check (which needs the state secret,
+      // so it runs in the drift environment that only slipway's main branch reaches).
+      return [
+        defaultSubject(platform, "pull_request"),
+        defaultSubject(platform, "environment:drift"),
+      ];
+    case "infrastructure":
+      return [defaultSubject(platform, "environment:infrastructure")];
+    case "deploy-staging":
+      return [through("staging", DEPLOY_WORKFLOW)];
+    case "deploy-production":
+      return [through("production", DEPLOY_WORKFLOW)];
+    case "review":
+      return [through("review", REVIEW_WORKFLOW)];
+  }
+}
+
+/** What each role is for, as its IAM description. */
+export function roleDescription(role: RoleName, repos: Repositories): string {
+  const { application, platform } = repos;
+  switch (role) {
+    case "preview":
+      return `Read only: previews of ${platform} pull requests and its drift check`;
+    case "infrastructure":
+      return `pulumi up of slipway's stacks from the infrastructure environment of ${platform}`;
+    case "deploy-staging":
+    case "deploy-production": {
+      const environment = role.slice("deploy-".length);
+      return `${platform}'s ${DEPLOY_WORKFLOW} in the ${environment} environment of ${application}: snapshots of the ${environment} database`;
+    }
+    case "review":
+      return `${platform}'s ${REVIEW_WORKFLOW} in the review environment of ${application}: review stacks' state`;
+  }
 }
 
 interface Statement {
@@ -34,20 +132,9 @@ export interface PolicyDocument {
   Statement: Statement[];
 }
 
-/** The `sub` claim GitHub issues to a job that runs in `environment` of `owner/repository`. */
-export function environmentSubject(owner: string, repository: string, environment: string): string {
-  return `repo:${owner}/${repository}:environment:${environment}`;
-}
-
-/** The `sub` claim GitHub issues to a job run by a `pull_request` event of `owner/repository`. */
-export function pullRequestSubject(owner: string, repository: string): string {
-  return `repo:${owner}/${repository}:pull_request`;
-}
-
 /**
  * Trust for a role assumed through GitHub's OIDC provider: the token must be meant for STS and
- * its subject must be one of `subjects` exactly. StringEquals, not StringLike: a wildcard would
- * admit branches and environments nobody reviewed.
+ * its subject must be one of `subjects` exactly (StringEquals, never StringLike).
  */
 export function githubTrustPolicy(
   providerArn: string,
@@ -72,206 +159,4 @@ export function githubTrustPolicy(
   };
 }
 
-/**
- * Reads a plan or preview needs: describing the VPC, subnets, databases and snapshots, alarms
- * and metrics, topics, log groups and health checks, and the deploy roles themselves. No data
- * plane reads (no S3 objects, no secrets).
- */
-export function readPolicy(): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "DescribeDeployedResources",
-        Effect: "Allow",
-        Action: [
-          "ec2:DescribeVpcs",
-          "ec2:DescribeSubnets",
-          "ec2:DescribeSecurityGroups",
-          "ec2:DescribeSecurityGroupRules",
-          "ec2:DescribeAvailabilityZones",
-          "ec2:DescribeAccountAttributes",
-          "ec2:DescribeNetworkInterfaces",
-          "rds:Describe*",
-          "rds:ListTagsForResource",
-          "cloudwatch:DescribeAlarms",
-          "cloudwatch:DescribeAlarmHistory",
-          "cloudwatch:GetMetricData",
-          "cloudwatch:GetMetricStatistics",
-          "cloudwatch:ListMetrics",
-          "cloudwatch:ListTagsForResource",
-          "sns:GetTopicAttributes",
-          "sns:GetSubscriptionAttributes",
-          "sns:ListTopics",
-          "sns:ListSubscriptionsByTopic",
-          "sns:ListTagsForResource",
-          "logs:DescribeLogGroups",
-          "logs:ListTagsForResource",
-          "logs:ListTagsLogGroup",
-          "route53:GetHealthCheck",
-          "route53:GetHealthCheckStatus",
-          "route53:ListHealthChecks",
-          "route53:ListTagsForResource",
-          "kms:DescribeKey",
-          "kms:GetKeyPolicy",
-          "kms:GetKeyRotationStatus",
-          "kms:ListResourceTags",
-          "iam:GetOpenIDConnectProvider",
-          "iam:GetRole",
-          "iam:GetPolicy",
-          "iam:GetPolicyVersion",
-          "iam:ListPolicyVersions",
-          "iam:ListRolePolicies",
-          "iam:ListAttachedRolePolicies",
-        ],
-        Resource: "*",
-      },
-    ],
-  };
-}
-
-/**
- * What `pulumi up` of the staging and production stacks changes, and what promote needs (an RDS
- * snapshot before the release), scoped to the stacks' account and regions. IAM is left out on
- * purpose: the role cannot change its own trust or permissions, so widening them takes an
- * administrator (docs/github.md, "Bootstrap").
- */
-export function deployPolicy(scope: AwsScope): PolicyDocument {
-  const { partition, accountId } = scope;
-  const regions = [...new Set(scope.regions)];
-  const regional = (service: string, resource: string) =>
-    regions.map((region) => `arn:${partition}:${service}:${region}:${accountId}:${resource}`);
-  // Keys are touched only when they carry the tag every slipway AWS resource has.
-  const taggedBySlipway = "slipway:environment";
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "Database",
-        Effect: "Allow",
-        Action: [
-          "rds:CreateDBInstance",
-          "rds:ModifyDBInstance",
-          "rds:DeleteDBInstance",
-          "rds:RebootDBInstance",
-          "rds:CreateDBSnapshot",
-          "rds:CreateDBSubnetGroup",
-          "rds:ModifyDBSubnetGroup",
-          "rds:DeleteDBSubnetGroup",
-          "rds:CreateDBParameterGroup",
-          "rds:ModifyDBParameterGroup",
-          "rds:DeleteDBParameterGroup",
-          "rds:AddTagsToResource",
-          "rds:RemoveTagsFromResource",
-        ],
-        Resource: regional("rds", "*"),
-      },
-      {
-        Sid: "DatabaseFirewall",
-        Effect: "Allow",
-        Action: [
-          "ec2:CreateSecurityGroup",
-          "ec2:DeleteSecurityGroup",
-          "ec2:AuthorizeSecurityGroupIngress",
-          "ec2:AuthorizeSecurityGroupEgress",
-          "ec2:RevokeSecurityGroupIngress",
-          "ec2:RevokeSecurityGroupEgress",
-          "ec2:ModifySecurityGroupRules",
-          "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
-          "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
-          "ec2:CreateTags",
-          "ec2:DeleteTags",
-        ],
-        Resource: [
-          ...regional("ec2", "security-group/*"),
-          ...regional("ec2", "security-group-rule/*"),
-          ...regional("ec2", "vpc/*"),
-        ],
-      },
-      {
-        Sid: "Alarms",
-        Effect: "Allow",
-        Action: [
-          "cloudwatch:PutMetricAlarm",
-          "cloudwatch:DeleteAlarms",
-          "cloudwatch:TagResource",
-          "cloudwatch:UntagResource",
-        ],
-        Resource: regional("cloudwatch", "alarm:*"),
-      },
-      {
-        Sid: "DatabaseLogs",
-        Effect: "Allow",
-        Action: [
-          "logs:CreateLogGroup",
-          "logs:DeleteLogGroup",
-          "logs:PutRetentionPolicy",
-          "logs:DeleteRetentionPolicy",
-          "logs:TagResource",
-          "logs:UntagResource",
-          "logs:TagLogGroup",
-          "logs:UntagLogGroup",
-        ],
-        Resource: regional("logs", "log-group:*"),
-      },
-      {
-        Sid: "Notifications",
-        Effect: "Allow",
-        Action: [
-          "sns:CreateTopic",
-          "sns:DeleteTopic",
-          "sns:SetTopicAttributes",
-          "sns:Subscribe",
-          "sns:Unsubscribe",
-          "sns:SetSubscriptionAttributes",
-          "sns:TagResource",
-          "sns:UntagResource",
-        ],
-        Resource: regional("sns", "*"),
-      },
-      {
-        // The alarm topics' own keys (CloudWatch cannot publish to the AWS-managed SNS key).
-        Sid: "AlarmTopicKeysCreate",
-        Effect: "Allow",
-        Action: ["kms:CreateKey", "kms:TagResource"],
-        Resource: "*",
-        Condition: { Null: { [`aws:RequestTag/${taggedBySlipway}`]: "false" } },
-      },
-      {
-        Sid: "AlarmTopicKeysManage",
-        Effect: "Allow",
-        Action: [
-          "kms:PutKeyPolicy",
-          "kms:EnableKeyRotation",
-          "kms:UpdateKeyDescription",
-          "kms:ScheduleKeyDeletion",
-          "kms:CancelKeyDeletion",
-          "kms:TagResource",
-          "kms:UntagResource",
-        ],
-        Resource: regional("kms", "key/*"),
-        Condition: { Null: { [`aws:ResourceTag/${taggedBySlipway}`]: "false" } },
-      },
-      {
-        // Route 53 health checks are global and have no ARN to scope creation to.
-        Sid: "HealthChecks",
-        Effect: "Allow",
-        Action: [
-          "route53:CreateHealthCheck",
-          "route53:UpdateHealthCheck",
-          "route53:DeleteHealthCheck",
-          "route53:ChangeTagsForResource",
-        ],
-        Resource: "*",
-      },
-      {
-        // The first RDS instance in an account creates RDS's service-linked role.
-        Sid: "RdsServiceLinkedRole",
-        Effect: "Allow",
-        Action: "iam:CreateServiceLinkedRole",
-        Resource: `arn:${partition}:iam::${accountId}:role/aws-service-role/rds.amazonaws.com/*`,
-        Condition: { StringEquals: { "iam:AWSServiceName": "rds.amazonaws.com" } },
-      },
-    ],
-  };
-}
+export type { Statement };

@@ -1,119 +1,180 @@
-// The repository process as code: the production and staging branches take changes only through
-// reviewed pull requests with a green, up-to-date build; deploys run in GitHub environments that
-// only those branches reach; and CI deploys with short-lived AWS credentials (OIDC), no keys.
+// The repository process as code, in both repositories: the application's production and staging
+// branches and slipway's own main branch take changes only through reviewed pull requests with a
+// green, up-to-date build; every job that deploys runs in a GitHub environment that only the
+// right branches reach, holds only that environment's secrets, and assumes an AWS role made for
+// that one job through OIDC (no keys). See docs/github.md.
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GithubSettings } from "../config/schema";
-import { SlipwayError } from "../errors";
 import {
-  DEPLOY_ENVIRONMENTS,
-  DeployEnvironment,
-  deployPolicy,
-  environmentSubject,
+  AWS_PREVIEW_ROLE_ARN_VARIABLE,
+  AWS_REGION_VARIABLE,
+  AWS_ROLE_ARN_VARIABLE,
+  branchLabel,
+  CiCredentials,
+  credentialFor,
+  environmentSpecs,
+  EnvironmentSpec,
+  HEROKU_API_KEY_SECRET,
+  missingCredentialWarnings,
+  PLATFORM_REQUIRED_CHECKS,
+  PULUMI_BACKEND_URL_VARIABLE,
+  requireRepositories,
+  splitRepository,
+  stateSecretName,
+} from "./repository-environments";
+import {
+  APPLICATION_SUBJECT_CLAIMS,
   GITHUB_OIDC_URL,
   githubTrustPolicy,
-  pullRequestSubject,
-  readPolicy,
+  PLATFORM_BRANCH,
+  Repositories,
+  roleDescription,
+  RoleName,
   STS_AUDIENCE,
+  trustedSubjects,
 } from "./repository-iam";
+import { declaredRoles, parseStateBackend, rolePolicy } from "./repository-permissions";
 
 export const REPOSITORY_PROCESS_TYPE = "slipway:github:RepositoryProcess";
 
 /** Route 53 publishes health check metrics only here, so the alarms on them live here too. */
 const HEALTH_CHECK_ALARM_REGION = "us-east-1";
 
-/** The Actions secret and variables the workflows in .github/workflows read. */
-export const HEROKU_API_KEY_SECRET = "HEROKU_API_KEY";
-export const AWS_ROLE_ARN_VARIABLE = "AWS_ROLE_ARN";
-export const AWS_PREVIEW_ROLE_ARN_VARIABLE = "AWS_PREVIEW_ROLE_ARN";
-export const AWS_REGION_VARIABLE = "AWS_REGION";
+export type { CiCredentials };
 
 export interface RepositoryProcessArgs {
   /**
-   * The validated `slipway:github` settings: the repository (owner and repository must be set),
-   * its production and staging branches, the review and status-check rules, the production
-   * reviewers and an existing OIDC provider, if any.
+   * The validated `slipway:github` settings: the application's repository (owner and
+   * repository), slipway's own (platformRepository), branches, review and check rules, reviewers,
+   * an existing OIDC provider, and where the state lives.
    * @default - none: pass `config.github`.
    */
   readonly settings: GithubSettings;
   /**
-   * The region the stacks deploy to, handed to workflows as the `AWS_REGION` variable and used
-   * to scope the deploy role's permissions.
+   * The region the stacks deploy to: the workflows' `AWS_REGION`, and the region (with
+   * us-east-1) the roles' permissions cover.
    * @default - none: pass `config.awsRegion`.
    */
   readonly awsRegion: string;
   /**
-   * The Heroku API key the workflows deploy with, stored as the `HEROKU_API_KEY` Actions secret.
-   * @default - no secret is declared, and a warning says how to add one (`heroku:apiKey`).
+   * What the environments hold as secrets. A credential not given is not declared, and a
+   * warning names the environments left without it and the command that adds it.
+   * @default {}
    */
-  readonly herokuApiKey?: pulumi.Input<string>;
+  readonly credentials?: CiCredentials;
   /**
-   * The GitHub token that manages the repository (Administration, Secrets, Variables and
-   * Environments read/write: docs/github.md).
+   * The GitHub token that manages both repositories (Administration, Environments, Secrets and
+   * Variables read/write: docs/bootstrap.md).
    * @default - the provider reads `GITHUB_TOKEN` from the environment.
    */
   readonly githubToken?: pulumi.Input<string>;
 }
 
-/** Branch protection, deploy environments and keyless deploy credentials for one repository. */
+/** Branch protection, environments, their secrets and one AWS role per job, for both repositories. */
 export class RepositoryProcess extends pulumi.ComponentResource {
-  /** `owner/repository`. */
+  /** The application's repository, `owner/name`. */
   readonly repository: string;
-  /** The branches protected, production first. */
-  readonly protectedBranches: string[];
-  /** The GitHub environments declared, in the order a release reaches them. */
-  readonly environments: DeployEnvironment[];
-  /** The role deploy jobs assume (exposed to workflows as `AWS_ROLE_ARN`). */
-  readonly roleArn: pulumi.Output<string>;
-  /** The read-only role pull request previews assume (`AWS_PREVIEW_ROLE_ARN`). */
-  readonly previewRoleArn: pulumi.Output<string>;
-  /** The IAM OIDC provider both roles trust. */
+  /** slipway's own repository, `owner/name`. */
+  readonly platformRepository: string;
+  /** The branches protected, by repository. */
+  readonly protectedBranches: Readonly<Record<string, readonly string[]>>;
+  /** The GitHub environments declared, by repository. */
+  readonly environments: Readonly<Record<string, readonly string[]>>;
+  /** The ARN of each role declared (`review` only with state in S3: it has nothing else to do). */
+  readonly roleArns: Readonly<Partial<Record<RoleName, pulumi.Output<string>>>>;
+  /** The IAM OIDC provider every role trusts. */
   readonly oidcProviderArn: pulumi.Output<string>;
 
-  private readonly provider: github.Provider;
+  private readonly settings: GithubSettings;
+  private readonly providers: Record<"application" | "platform", github.Provider>;
+  private readonly names: Record<"application" | "platform", string>;
 
   constructor(name: string, args: RepositoryProcessArgs, opts?: pulumi.ComponentResourceOptions) {
     super(REPOSITORY_PROCESS_TYPE, name, {}, opts);
     const settings = args.settings;
-    const { owner, repository } = requireRepository(settings);
-    this.repository = `${owner}/${repository}`;
-    this.provider = new github.Provider(
+    this.settings = settings;
+    const repos = requireRepositories(settings);
+    this.repository = repos.application;
+    this.platformRepository = repos.platform;
+    const application = splitRepository(repos.application);
+    const platform = splitRepository(repos.platform);
+    this.names = { application: application.name, platform: platform.name };
+    const appProvider = new github.Provider(
       `${name}-github`,
-      { owner, token: args.githubToken },
+      { owner: application.owner, token: args.githubToken },
       { parent: this },
     );
+    // One token for both; a second provider only when slipway lives under another owner.
+    const platformProvider =
+      platform.owner === application.owner
+        ? appProvider
+        : new github.Provider(
+            `${name}-platform-github`,
+            { owner: platform.owner, token: args.githubToken },
+            { parent: this },
+          );
+    this.providers = { application: appProvider, platform: platformProvider };
+    if (args.githubToken === undefined) warnNoGithubToken(this);
 
-    this.protectedBranches = [settings.productionBranch, settings.stagingBranch];
-    for (const [role, branch] of [
-      ["production", settings.productionBranch],
-      ["staging", settings.stagingBranch],
-    ] as const) {
-      this.protectBranch(`${name}-${role}-branch`, repository, branch, settings);
-    }
-
-    this.environments = [...DEPLOY_ENVIRONMENTS];
-    this.createEnvironments(name, repository, settings);
-    this.storeHerokuApiKey(name, repository, args.herokuApiKey);
+    this.protectBranch(`${name}-production-branch`, "application", settings.productionBranch, [
+      ...settings.requiredChecks,
+    ]);
+    this.protectBranch(`${name}-staging-branch`, "application", settings.stagingBranch, [
+      ...settings.requiredChecks,
+    ]);
+    this.protectBranch(`${name}-platform-branch`, "platform", PLATFORM_BRANCH, [
+      ...PLATFORM_REQUIRED_CHECKS,
+    ]);
+    this.protectedBranches = {
+      [repos.application]: [settings.productionBranch, settings.stagingBranch],
+      [repos.platform]: [PLATFORM_BRANCH],
+    };
+    // Every subject the application's repository issues ends in the workflow that defines the
+    // job, so the deploy and review roles can require slipway's own reusable workflows.
+    new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate(
+      `${name}-oidc-subject`,
+      {
+        repository: application.name,
+        useDefault: false,
+        includeClaimKeys: [...APPLICATION_SUBJECT_CLAIMS],
+      },
+      this.childOptions("application"),
+    );
 
     this.oidcProviderArn = this.oidcProvider(name, settings.oidcProviderArn);
-    const roles = this.createRoles(name, owner, repository, args.awsRegion);
-    this.roleArn = roles.deploy;
-    this.previewRoleArn = roles.preview;
-    this.exposeVariables(name, repository, args.awsRegion);
+    this.roleArns = this.createRoles(name, repos, settings, args.awsRegion);
+
+    const specs = environmentSpecs(settings);
+    const credentials = args.credentials ?? {};
+    for (const spec of specs) this.createEnvironment(name, spec, settings, credentials);
+    for (const warning of missingCredentialWarnings(specs, credentials, settings)) {
+      void pulumi.log.warn(`${warning} --stack ${pulumi.getStack()}`, this);
+    }
+    this.environments = {
+      [repos.application]: specs
+        .filter((s) => s.repository === "application")
+        .map((s) => s.environment),
+      [repos.platform]: specs.filter((s) => s.repository === "platform").map((s) => s.environment),
+    };
+    this.exposeVariables(name, settings, args.awsRegion);
 
     this.registerOutputs({
       repository: this.repository,
+      platformRepository: this.platformRepository,
       protectedBranches: this.protectedBranches,
       environments: this.environments,
-      roleArn: this.roleArn,
-      previewRoleArn: this.previewRoleArn,
+      roleArns: this.roleArns,
       oidcProviderArn: this.oidcProviderArn,
     });
   }
 
-  private childOptions(): pulumi.CustomResourceOptions {
-    return { parent: this, provider: this.provider };
+  private childOptions(
+    repository: "application" | "platform",
+    dependsOn?: pulumi.Resource[],
+  ): pulumi.CustomResourceOptions {
+    return { parent: this, provider: this.providers[repository], dependsOn };
   }
 
   /**
@@ -123,14 +184,15 @@ export class RepositoryProcess extends pulumi.ComponentResource {
    */
   private protectBranch(
     childName: string,
-    repository: string,
+    repository: "application" | "platform",
     branch: string,
-    settings: GithubSettings,
-  ): github.BranchProtection {
-    return new github.BranchProtection(
+    checks: string[],
+  ): void {
+    const settings = this.settings;
+    new github.BranchProtection(
       childName,
       {
-        repositoryId: repository,
+        repositoryId: this.names[repository],
         pattern: branch,
         enforceAdmins: settings.enforceAdmins,
         allowsForcePushes: false,
@@ -145,71 +207,9 @@ export class RepositoryProcess extends pulumi.ComponentResource {
             requireLastPushApproval: settings.requireLastPushApproval,
           },
         ],
-        requiredStatusChecks: [{ strict: true, contexts: [...settings.requiredChecks] }],
+        requiredStatusChecks: [{ strict: true, contexts: checks }],
       },
-      this.childOptions(),
-    );
-  }
-
-  /**
-   * `staging` accepts deploys from the staging and the production branch (a production release
-   * passes through staging first); `production` only from the production branch. Production
-   * waits for one of `productionReviewers` when any are named.
-   */
-  private createEnvironments(name: string, repository: string, settings: GithubSettings): void {
-    const branches: Record<DeployEnvironment, string[]> = {
-      staging: [settings.stagingBranch, settings.productionBranch],
-      production: [settings.productionBranch],
-    };
-    const reviewerIds = settings.productionReviewers.map((login) =>
-      github
-        .getUserOutput({ username: login }, { parent: this, provider: this.provider })
-        .id.apply((id) => Number(id)),
-    );
-    for (const environment of DEPLOY_ENVIRONMENTS) {
-      const reviewed = environment === "production" && reviewerIds.length > 0;
-      const env = new github.RepositoryEnvironment(
-        `${name}-${environment}-environment`,
-        {
-          repository,
-          environment,
-          canAdminsBypass: !settings.enforceAdmins,
-          deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
-          ...(reviewed ? { reviewers: [{ users: reviewerIds }], preventSelfReview: false } : {}),
-        },
-        this.childOptions(),
-      );
-      for (const branch of branches[environment]) {
-        const role = branch === settings.productionBranch ? "production" : "staging";
-        new github.RepositoryEnvironmentDeploymentPolicy(
-          `${name}-${environment}-from-${role}-branch`,
-          // The name itself rather than env.environment: a preview (and its policies) can read a
-          // literal, while the output of an environment not yet created is unknown.
-          { repository, environment, branchPattern: branch },
-          { ...this.childOptions(), dependsOn: [env] },
-        );
-      }
-    }
-  }
-
-  private storeHerokuApiKey(
-    name: string,
-    repository: string,
-    apiKey: pulumi.Input<string> | undefined,
-  ): void {
-    if (apiKey === undefined) {
-      void pulumi.log.warn(
-        `no Heroku API key is configured, so the ${HEROKU_API_KEY_SECRET} Actions secret is not ` +
-          `declared and deploy workflows cannot reach Heroku. Fix: pulumi config set --secret ` +
-          `heroku:apiKey <key> --stack ${pulumi.getStack()}`,
-        this,
-      );
-      return;
-    }
-    new github.ActionsSecret(
-      `${name}-heroku-api-key`,
-      { repository, secretName: HEROKU_API_KEY_SECRET, value: pulumi.secret(apiKey) },
-      this.childOptions(),
+      this.childOptions(repository),
     );
   }
 
@@ -225,111 +225,184 @@ export class RepositoryProcess extends pulumi.ComponentResource {
   }
 
   /**
-   * Two roles: `deploy` for jobs in the staging and production environments (which only the
-   * protected branches reach), and a read-only `preview` for pull request previews, which run
-   * outside any environment.
+   * One role per job, each with the trust of `trustedSubjects` and the one permissions document
+   * of `rolePolicy`; `review` only when state is in S3 (`declaredRoles`).
    */
-  private createRoles(name: string, owner: string, repository: string, region: string) {
+  private createRoles(
+    name: string,
+    repos: Repositories,
+    settings: GithubSettings,
+    region: string,
+  ): Partial<Record<RoleName, pulumi.Output<string>>> {
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const read = new aws.iam.Policy(
-      `${name}-read`,
-      {
-        description: `Read what slipway deploys, for plans and previews of ${owner}/${repository}`,
-        policy: JSON.stringify(readPolicy()),
-      },
-      { parent: this },
-    );
-    const write = new aws.iam.Policy(
-      `${name}-deploy`,
-      {
-        description: `Deploy slipway's stacks from ${owner}/${repository} (no IAM changes)`,
-        policy: pulumi.all([partition, accountId]).apply(([p, account]) =>
-          JSON.stringify(
-            deployPolicy({
-              partition: p,
-              accountId: account,
-              regions: [region, HEALTH_CHECK_ALARM_REGION],
-            }),
-          ),
-        ),
-      },
-      { parent: this },
-    );
-    const role = (
-      suffix: string,
-      description: string,
-      subjects: string[],
-      policies: [string, aws.iam.Policy][],
-    ) => {
+    const state =
+      settings.stateBackendUrl === undefined
+        ? undefined
+        : parseStateBackend(settings.stateBackendUrl, pulumi.getProject(), settings.stateKmsKeyArn);
+    const arns: Partial<Record<RoleName, pulumi.Output<string>>> = {};
+    for (const role of declaredRoles(state)) {
       const created = new aws.iam.Role(
-        `${name}-${suffix}`,
+        `${name}-${role}`,
         {
-          description,
+          description: roleDescription(role, repos),
           maxSessionDuration: 3600,
           assumeRolePolicy: this.oidcProviderArn.apply((arn) =>
-            JSON.stringify(githubTrustPolicy(arn, subjects)),
+            JSON.stringify(githubTrustPolicy(arn, trustedSubjects(role, repos))),
           ),
         },
         { parent: this },
       );
-      for (const [policyName, policy] of policies) {
-        new aws.iam.RolePolicyAttachment(
-          `${name}-${suffix}-${policyName}`,
-          { role: created.name, policyArn: policy.arn },
-          { parent: this },
-        );
-      }
-      return created.arn;
-    };
-    return {
-      deploy: role(
-        "deploy",
-        `GitHub Actions deploys of ${owner}/${repository} (staging and production environments)`,
-        DEPLOY_ENVIRONMENTS.map((env) => environmentSubject(owner, repository, env)),
-        [
-          ["read", read],
-          ["deploy", write],
-        ],
-      ),
-      preview: role(
-        "preview",
-        `GitHub Actions previews of ${owner}/${repository} pull requests (read only)`,
-        [pullRequestSubject(owner, repository)],
-        [["read", read]],
-      ),
-    };
+      const policy = new aws.iam.Policy(
+        `${name}-${role}`,
+        {
+          description: `What the ${role} role may do (slipway: components/repository-permissions.ts)`,
+          policy: pulumi.all([partition, accountId]).apply(([p, account]) =>
+            JSON.stringify(
+              rolePolicy(
+                role,
+                {
+                  partition: p,
+                  accountId: account,
+                  regions: [region, HEALTH_CHECK_ALARM_REGION],
+                },
+                state,
+              ),
+            ),
+          ),
+        },
+        { parent: this },
+      );
+      new aws.iam.RolePolicyAttachment(
+        `${name}-${role}-policy`,
+        { role: created.name, policyArn: policy.arn },
+        { parent: this },
+      );
+      arns[role] = created.arn;
+    }
+    return arns;
   }
 
-  /** The role ARNs and region as Actions variables, so no workflow hard-codes them. */
-  private exposeVariables(name: string, repository: string, region: string): void {
-    const variables: [string, string, pulumi.Input<string>][] = [
-      ["aws-role-arn", AWS_ROLE_ARN_VARIABLE, this.roleArn],
-      ["aws-preview-role-arn", AWS_PREVIEW_ROLE_ARN_VARIABLE, this.previewRoleArn],
-      ["aws-region", AWS_REGION_VARIABLE, region],
+  /**
+   * An environment reachable only from its branches (custom policies naming them exactly, so a
+   * branch someone protects by hand does not become a way in), with its role's ARN and its
+   * secrets. The review environment admits every branch: it holds only review credentials.
+   */
+  private createEnvironment(
+    name: string,
+    spec: EnvironmentSpec,
+    settings: GithubSettings,
+    credentials: CiCredentials,
+  ): void {
+    const repository = this.names[spec.repository];
+    const { environment } = spec;
+    const prefix =
+      spec.repository === "platform" ? `${name}-platform-${environment}` : `${name}-${environment}`;
+    const reviewerIds = spec.reviewed
+      ? settings.productionReviewers.map((login) =>
+          github
+            .getUserOutput(
+              { username: login },
+              { parent: this, provider: this.providers.application },
+            )
+            .id.apply((id) => Number(id)),
+        )
+      : [];
+    const env = new github.RepositoryEnvironment(
+      `${prefix}-environment`,
+      {
+        repository,
+        environment,
+        canAdminsBypass: !settings.enforceAdmins,
+        ...(spec.branches === "all"
+          ? {}
+          : { deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } }),
+        ...(spec.reviewed ? { reviewers: [{ users: reviewerIds }], preventSelfReview: false } : {}),
+      },
+      this.childOptions(spec.repository),
+    );
+    // The names themselves rather than env.environment: a preview (and its policies) can read a
+    // literal, while the output of an environment not yet created is unknown.
+    const after = this.childOptions(spec.repository, [env]);
+    if (spec.branches !== "all") {
+      for (const branch of spec.branches) {
+        new github.RepositoryEnvironmentDeploymentPolicy(
+          `${prefix}-from-${spec.repository === "platform" ? "platform-branch" : branchLabel(branch, settings)}`,
+          { repository, environment, branchPattern: branch },
+          after,
+        );
+      }
+    }
+    const roleArn = this.roleArns[spec.role];
+    if (roleArn !== undefined) {
+      new github.ActionsEnvironmentVariable(
+        `${prefix}-aws-role-arn`,
+        { repository, environment, variableName: AWS_ROLE_ARN_VARIABLE, value: roleArn },
+        after,
+      );
+    }
+    const secrets: [string, string, pulumi.Input<string> | undefined][] = [
+      [
+        "heroku-api-key",
+        HEROKU_API_KEY_SECRET,
+        credentialFor(spec.herokuApiKey, "heroku", credentials),
+      ],
+      [
+        "state-secret",
+        stateSecretName(settings),
+        credentialFor(spec.stateSecret, "state", credentials),
+      ],
     ];
-    for (const [suffix, variableName, value] of variables) {
+    for (const [suffix, secretName, value] of secrets) {
+      if (value === undefined) continue;
+      new github.ActionsEnvironmentSecret(
+        `${prefix}-${suffix}`,
+        { repository, environment, secretName, value: pulumi.secret(value) },
+        after,
+      );
+    }
+  }
+
+  /** Repository-wide variables: no secrets, only where things are, so no workflow hard-codes it. */
+  private exposeVariables(name: string, settings: GithubSettings, region: string): void {
+    const variables: ["application" | "platform", string, string, pulumi.Input<string>][] = [
+      ["application", `${name}-aws-region`, AWS_REGION_VARIABLE, region],
+      ["platform", `${name}-platform-aws-region`, AWS_REGION_VARIABLE, region],
+    ];
+    // Pull requests of slipway run in no environment: their read-only role is repository-wide.
+    const preview = this.roleArns.preview;
+    if (preview !== undefined) {
+      variables.push([
+        "platform",
+        `${name}-platform-aws-preview-role-arn`,
+        AWS_PREVIEW_ROLE_ARN_VARIABLE,
+        preview,
+      ]);
+    }
+    if (settings.stateBackendUrl !== undefined) {
+      for (const repository of ["application", "platform"] as const) {
+        const child =
+          repository === "platform"
+            ? `${name}-platform-pulumi-backend-url`
+            : `${name}-pulumi-backend-url`;
+        variables.push([repository, child, PULUMI_BACKEND_URL_VARIABLE, settings.stateBackendUrl]);
+      }
+    }
+    for (const [repository, child, variableName, value] of variables) {
       new github.ActionsVariable(
-        `${name}-${suffix}`,
-        { repository, variableName, value },
-        this.childOptions(),
+        child,
+        { repository: this.names[repository], variableName, value },
+        this.childOptions(repository),
       );
     }
   }
 }
 
-/** Owner and repository have no default; config validation requires them in production. */
-function requireRepository(settings: GithubSettings): { owner: string; repository: string } {
-  const missing = (["owner", "repository"] as const).filter((key) => settings[key] === undefined);
-  if (missing.length > 0) {
-    throw new SlipwayError(
-      missing.map((key) => ({
-        key: `slipway:github.${key}`,
-        message:
-          `missing: the repository process needs the repository it protects. ` +
-          `Fix: pulumi config set --path 'slipway:github.${key}' ${key === "owner" ? "acme" : "acme-web"}`,
-      })),
-    );
-  }
-  return { owner: settings.owner as string, repository: settings.repository as string };
+function warnNoGithubToken(process: RepositoryProcess): void {
+  void pulumi.log.warn(
+    `github:token is not configured: this run manages the repositories with GITHUB_TOKEN from ` +
+      `the environment, and the infrastructure and drift workflows, which have no such token, ` +
+      `cannot. Fix: pulumi config set --secret github:token <token> --stack ${pulumi.getStack()}`,
+    process,
+  );
 }

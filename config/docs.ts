@@ -14,7 +14,10 @@ key, the value received, what is allowed and how to fix it.
 Set a field with \`pulumi config set --path '${NAMESPACE}:app.formation.web.quantity' 2\`, or edit the
 YAML. Secrets never go in plain text: \`pulumi config set --secret --path
 '${NAMESPACE}:secretConfigVars.SESSION_SECRET' <value>\`, and \`heroku:apiKey\` for the Heroku token.
-Besides these keys a stack sets \`aws:region\` (production and staging).
+\`slipway plan\` and \`pulumi up\` refuse (exit code 2) a plain value under any key or field whose
+name looks secret (a TOKEN, KEY or CREDENTIALS at the end, a SECRET, PASSWORD or PASSPHRASE
+anywhere, DATABASE_URL; \`config/limits.ts\`), a log drain URL in plain text, and a plain config var
+with such a name. Besides these keys a stack sets \`aws:region\` (production and staging).
 
 This file is generated from \`config/schema.ts\` by \`npm run docs:config\`.
 `;

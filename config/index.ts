@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { SlipwayError } from "../errors";
 import { AWS_REGION } from "./limits";
+import { plainSecretProblems } from "./secrets";
 import {
   AlertingSettings,
   AppSettings,
@@ -34,33 +35,40 @@ export interface SlipwayConfig {
   readonly reviewApps: ReviewAppsSettings;
   /** Config vars whose values are Pulumi secrets, by name. */
   readonly secretConfigVars: Readonly<Record<string, pulumi.Output<string>>>;
+  /** The credentials CI environments receive (`slipway:stateSecret`, ...), as Pulumi secrets. */
+  readonly ciSecrets: CiSecrets;
+}
+
+export interface CiSecrets {
+  readonly stateSecret?: pulumi.Output<string>;
+  readonly reviewStateSecret?: pulumi.Output<string>;
+  readonly reviewHerokuApiKey?: pulumi.Output<string>;
 }
 
 /** Reads the current stack's configuration from the Pulumi runtime and validates it once. */
 export function loadConfig(): SlipwayConfig {
   const all = pulumi.runtime.allConfig();
+  const parsed = Object.fromEntries(
+    Object.entries(all).map(([key, value]) => [key, parseConfigValue(value)]),
+  );
+  // First, before any message could echo a value: the engine says only which keys hold a secure
+  // value somewhere, so a key counts as secret as a whole (slipway plan checks value by value).
+  const plain = plainSecretProblems(parsed, (key) => isConfigSecret(key));
+  if (plain.length > 0) throw new SlipwayError(plain);
   const raw: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   const otherKeys: string[] = [];
-  for (const [key, value] of Object.entries(all)) {
+  for (const [key, value] of Object.entries(parsed)) {
     if (!key.startsWith(`${NAMESPACE}:`)) {
       otherKeys.push(key);
       continue;
     }
     const name = key.slice(NAMESPACE.length + 1);
-    raw[name] = parseConfigValue(value);
-    if (isSecret(key)) secretKeys.push(name);
+    raw[name] = value;
+    if (isConfigSecret(key)) secretKeys.push(name);
   }
   const stack = pulumi.getStack();
   const { kind, reviewSlug, settings } = validateSettings(raw, stack, secretKeys, otherKeys);
-  const secretNames = Object.keys(settings.secretConfigVars);
-  if (secretNames.length > 0 && !secretKeys.includes("secretConfigVars")) {
-    throw SlipwayError.of(
-      `${NAMESPACE}:secretConfigVars`,
-      `holds ${secretNames.join(", ")} in plain text. Allowed: values stored as secrets only. ` +
-        `Fix: pulumi config set --secret --path '${NAMESPACE}:secretConfigVars.${secretNames[0]}' <value>`,
-    );
-  }
   const awsRegion = all["aws:region"];
   if (kind !== "review" && (awsRegion === undefined || !AWS_REGION.test(awsRegion))) {
     throw SlipwayError.of(
@@ -70,9 +78,17 @@ export function loadConfig(): SlipwayConfig {
         `as us-east-1. Fix: pulumi config set aws:region us-east-1`,
     );
   }
-  const { app, database, ...rest } = settings;
+  const { app, database, stateSecret, reviewStateSecret, reviewHerokuApiKey, ...rest } = settings;
+  // "" is Pulumi.yaml's default: no credential.
+  const secret = (value: string | undefined) =>
+    value === undefined || value === "" ? undefined : pulumi.secret(value);
   return deepFreeze({
     ...rest,
+    ciSecrets: {
+      stateSecret: secret(stateSecret),
+      reviewStateSecret: secret(reviewStateSecret),
+      reviewHerokuApiKey: secret(reviewHerokuApiKey),
+    },
     project: pulumi.getProject(),
     stack,
     kind,
@@ -102,8 +118,9 @@ export function parseConfigValue(value: string): unknown {
   return value;
 }
 
+/** Whether the stack stores config `key` (fully qualified) as a secret. */
 // `isConfigSecret` is exported by the runtime but left out of its type declarations.
-function isSecret(key: string): boolean {
+export function isConfigSecret(key: string): boolean {
   const check = (runtimeConfig as unknown as { isConfigSecret?: (k: string) => boolean })
     .isConfigSecret;
   return check ? check(key) : false;

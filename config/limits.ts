@@ -60,6 +60,10 @@ export const RESERVED_DB_USERS = ["postgres", "rdsadmin", "admin", "root"];
 export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 export const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 export const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+export const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8,17}$/;
+
+/** Heroku Private Space names (the Platform API's own pattern). */
+export const HEROKU_SPACE_NAME = /^[a-z0-9](?:[a-z0-9]|-(?!-))+[a-z0-9]$/;
 export const IAM_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/;
 
 /** GitHub logins (users and organizations): 1-39 characters, letters, digits, single dashes inside. */
@@ -91,6 +95,24 @@ export function isValidRepositoryName(name: string): boolean {
   return GITHUB_REPOSITORY.test(name) && name !== "." && name !== ".." && !name.endsWith(".git");
 }
 
+/** `owner/name` of a GitHub repository (`acme/slipway`). */
+export function isValidRepositoryPath(path: string): boolean {
+  const [owner, name, ...rest] = path.split("/");
+  return (
+    rest.length === 0 &&
+    owner !== undefined &&
+    GITHUB_OWNER.test(owner) &&
+    name !== undefined &&
+    isValidRepositoryName(name)
+  );
+}
+
+/** A self-managed Pulumi backend in S3: `s3://bucket[/prefix][?query]` (bucket naming rules). */
+export const S3_BACKEND_URL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^?#\s]*)?(\?[^#\s]*)?$/;
+
+/** A KMS key by ARN (not an alias: IAM grants name keys). */
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
+
 /** Whether `cidr` is an IPv4 CIDR block with its host bits clear (`203.0.113.0/24`). */
 export function isValidIpv4Cidr(cidr: string): boolean {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
@@ -102,6 +124,18 @@ export function isValidIpv4Cidr(cidr: string): boolean {
   const hostBits = 2 ** (32 - prefix);
   return address % hostBits === 0;
 }
+
+/** The prefix length of an IPv4 CIDR block (`203.0.113.0/24` -> 24). */
+export function cidrPrefixLength(cidr: string): number {
+  return Number(cidr.split("/")[1]);
+}
+
+/**
+ * The widest block a database reachable from the internet may admit: a /24 is 256 addresses,
+ * about the most one static-egress provider or NAT gateway set spans. Anything wider admits
+ * addresses nobody on the team can name. Config validation and the policy both use it.
+ */
+export const WIDEST_PUBLIC_PREFIX = 24;
 
 /** A deliberately plain e-mail check: one `@`, a dotted domain, no spaces (what SNS accepts). */
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -168,3 +202,46 @@ export const DEFAULT_BUILD_PATHS = [
   "go.sum",
   "project.toml",
 ] as const;
+
+/**
+ * What offline readers (`slipway plan`, the operations) see instead of a value stored with
+ * `--secret`: they hold no key to decrypt it, so its format cannot be judged there.
+ */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+/**
+ * Names that look like they hold a secret, as regular expressions over the name framed for
+ * whole-word matching: UPPER_SNAKE_CASE between two underscores (`apiKey` is read as
+ * `_API_KEY_`, so `_KEY_$` means "ends in the word KEY"). One list for config keys, nested
+ * config fields and Heroku config var names: `slipway plan`, `pulumi up` and the
+ * `secret-config-vars` policy all use it, so a name looks secret in one exactly when in the others.
+ */
+export const SECRET_NAME_PATTERNS: readonly string[] = [
+  "_SECRET_",
+  "_PASSWORD_",
+  "_PASSWD_",
+  "_PASSPHRASE_",
+  "_TOKEN_$",
+  "_KEY_$",
+  "_APIKEY_$",
+  "_CREDENTIALS?_$",
+  "^_DATABASE_URL_$",
+];
+
+/** `apiKey`, `api-key` and `API_KEY` all become `API_KEY`; `DBPassword` becomes `DB_PASSWORD`. */
+export function upperSnakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .toUpperCase();
+}
+
+/** Whether `name` looks like it holds a secret (`SECRET_NAME_PATTERNS`, or the patterns given). */
+export function looksSecret(
+  name: string,
+  patterns: readonly string[] = SECRET_NAME_PATTERNS,
+): boolean {
+  const framed = `_${upperSnakeCase(name)}_`;
+  return patterns.some((pattern) => new RegExp(pattern, "i").test(framed));
+}

@@ -13,6 +13,30 @@ export interface FieldMeta {
 
 const meta = (allowed: string, example: string): FieldMeta => ({ allowed, example });
 
+/**
+ * Each entry once: slipway makes one resource per entry, named after it, so two equal entries
+ * would be two resources with one URN, which the Pulumi engine refuses. `fold` makes equal what
+ * the service treats as equal.
+ */
+const eachOnce =
+  (fold: (entry: string) => string = (entry) => entry, why = "") =>
+  (entries: string[], ctx: z.RefinementCtx<string[]>) => {
+    const seen = new Set<string>();
+    const repeated = entries.find((entry) => {
+      const folded = fold(entry);
+      if (seen.has(folded)) return true;
+      seen.add(folded);
+      return false;
+    });
+    if (repeated !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        input: entries,
+        message: `${JSON.stringify(repeated)} is listed twice${why}`,
+      });
+    }
+  };
+
 const appName = z
   .string()
   .regex(limits.HEROKU_APP_NAME)
@@ -89,6 +113,16 @@ export const appSchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,29}$/)
       .optional()
       .meta(meta("a Heroku team name (lowercase letters, digits, dashes)", "acme")),
+    space: z
+      .string()
+      .regex(limits.HEROKU_SPACE_NAME)
+      .optional()
+      .meta(
+        meta(
+          "the name of a Heroku Private Space of the app's team (lowercase letters, digits, single dashes); the app is created in it",
+          "acme-space",
+        ),
+      ),
     buildpacks: z
       .array(z.string().min(1).meta(meta("a buildpack name or URL", "heroku/nodejs")))
       .default(["heroku/nodejs"])
@@ -141,8 +175,9 @@ export const appSchema = z
       .array(
         z.string().regex(limits.APP_FEATURE).meta(meta("a Heroku app feature name", "preboot")),
       )
+      .superRefine(eachOnce())
       .default([])
-      .meta(meta("a list of Heroku app features to enable", "[preboot]")),
+      .meta(meta("a list of Heroku app features to enable, each once", "[preboot]")),
     maintenance: z.boolean().default(false).meta(meta("true or false", "false")),
     acm: z
       .boolean()
@@ -152,18 +187,28 @@ export const appSchema = z
       .array(
         z
           .string()
-          .refine((v) => limits.isUrlWithProtocol(v, ["https:", "syslog+tls:", "syslog:"]), {
-            message: "not a log drain URL",
-          })
+          // A drain URL carries the log service's credentials, so it is always a secret, and an
+          // offline plan sees only the placeholder (config/secrets.ts refuses a plain one).
+          .refine(
+            (v) =>
+              v === limits.SECRET_PLACEHOLDER ||
+              limits.isUrlWithProtocol(v, ["https:", "syslog+tls:", "syslog:"]),
+            { message: "not a log drain URL" },
+          )
           .meta(
             meta(
-              "an https://, syslog+tls:// or syslog:// URL",
+              "an https://, syslog+tls:// or syslog:// URL, set with --secret (it carries the log service's token)",
               "syslog+tls://logs.example.com:6514",
             ),
           ),
       )
       .default([])
-      .meta(meta("a list of log drain URLs", "[syslog+tls://logs.example.com:6514]")),
+      .meta(
+        meta(
+          "a list of log drain URLs, each set with pulumi config set --secret --path 'slipway:app.logDrains[0]' <url>",
+          "[syslog+tls://logs.example.com:6514]",
+        ),
+      ),
     webhooks: z
       .array(webhook)
       .default([])
@@ -173,6 +218,16 @@ export const appSchema = z
           "[{ url: https://hooks.example.com/heroku }]",
         ),
       ),
+  })
+  .superRefine((app, ctx) => {
+    if (app.space !== undefined && app.team === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["team"],
+        input: undefined,
+        message: `missing: slipway:app.space is "${app.space}", and a Private Space belongs to a team, whose app the app becomes`,
+      });
+    }
   })
   .prefault({})
   .meta(
@@ -195,13 +250,17 @@ export const pipelineSchema = z
       .default("production")
       .meta(
         meta(
-          "the production stack's name, or org/project/stack for a StackReference",
+          "the production stack's name, org/name or org/project/name; the running stack's organization and project fill in what is left out",
           "acme/slipway/production",
         ),
       ),
   })
   .prefault({})
   .meta(meta("an object: { name, productionStack }", "{ name: acme-web }"));
+
+/** How the app reaches its database (docs/database.md, "The network"). */
+export const DATABASE_NETWORKS = ["private-space", "static-egress", "public"] as const;
+export type DatabaseNetwork = (typeof DATABASE_NETWORKS)[number];
 
 export const databaseSchema = z
   .strictObject({
@@ -252,10 +311,15 @@ export const databaseSchema = z
       .default("sun:04:30-sun:05:30")
       .meta(meta("ddd:hh:mm-ddd:hh:mm in UTC", "sun:04:30-sun:05:30")),
     multiAz: z.boolean().default(false).meta(meta("true or false", "true")),
-    publiclyAccessible: z
-      .boolean()
-      .default(false)
-      .meta(meta("true or false (Heroku's Common Runtime can reach RDS only when true)", "true")),
+    network: z
+      .enum(DATABASE_NETWORKS)
+      .default("static-egress")
+      .meta(
+        meta(
+          "private-space (VPC peering with slipway:app.space), static-egress (only allowedCidrs, or the space's NAT addresses) or public (5432 open to the internet; see docs/database.md)",
+          "static-egress",
+        ),
+      ),
     allowedCidrs: z
       .array(
         z
@@ -263,8 +327,38 @@ export const databaseSchema = z
           .refine(limits.isValidIpv4Cidr, { message: "not an IPv4 CIDR block" })
           .meta(meta("an IPv4 CIDR block with its host bits clear", "203.0.113.0/24")),
       )
+      .superRefine(eachOnce())
       .default([])
-      .meta(meta("a list of IPv4 CIDR blocks allowed to reach port 5432", "[0.0.0.0/0]")),
+      .meta(
+        meta(
+          "static-egress only: the IPv4 blocks (each a /24 or narrower, each once) of the app's static-egress add-on or Private Space NAT",
+          "[192.0.2.10/32, 192.0.2.11/32]",
+        ),
+      ),
+    routeTableIds: z
+      .array(
+        z
+          .string()
+          .regex(limits.ROUTE_TABLE_ID)
+          .meta(meta("a route table id", "rtb-0abc1234def567890")),
+      )
+      .default([])
+      .meta(
+        meta(
+          "private-space only: the route tables of the database's subnets, which get a route to the space through the peering connection",
+          "[rtb-0abc1234def567890]",
+        ),
+      ),
+    caBundleFile: z
+      .string()
+      .regex(limits.REPOSITORY_PATH)
+      .optional()
+      .meta(
+        meta(
+          "a PEM file in this project (relative path) holding the RDS certificate authorities of aws:region; needed only for a region slipway ships no bundle for",
+          "certs/rds/ca-west-1-bundle.pem",
+        ),
+      ),
     vpcId: z
       .string()
       .regex(limits.VPC_ID)
@@ -364,7 +458,10 @@ export const githubSchema = z
       .min(1)
       .default(["lint", "format", "test", "coverage"])
       .meta(
-        meta("a non-empty list of status check names CI reports", "[lint, format, test, coverage]"),
+        meta(
+          "a non-empty list of the check names the application's CI reports on every pull request (its job names)",
+          "[lint, format, test, coverage]",
+        ),
       ),
     dismissStaleReviews: z.boolean().default(true).meta(meta("true or false", "true")),
     requireCodeOwnerReviews: z.boolean().default(false).meta(meta("true or false", "false")),
@@ -396,8 +493,50 @@ export const githubSchema = z
           "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
         ),
       ),
+    platformRepository: z
+      .string()
+      .refine(limits.isValidRepositoryPath, { message: "not an owner/repository GitHub accepts" })
+      .optional()
+      .meta(
+        meta(
+          "slipway's own repository as owner/name: its main branch is protected, its workflows get the preview and infrastructure roles, and the application's deploys trust its reusable workflows",
+          "acme/slipway",
+        ),
+      ),
+    stateBackendUrl: z
+      .string()
+      .regex(limits.S3_BACKEND_URL)
+      .optional()
+      .meta(
+        meta(
+          "the s3:// URL of the self-managed backend the stacks keep state in (PULUMI_BACKEND_URL); unset: Pulumi Cloud, and no role gets state access in AWS",
+          "s3://acme-pulumi-state/slipway",
+        ),
+      ),
+    stateKmsKeyArn: z
+      .string()
+      .regex(limits.KMS_KEY_ARN)
+      .optional()
+      .meta(
+        meta(
+          "the ARN of the KMS key of the state's awskms:// secrets provider or its bucket's encryption; roles that read state may decrypt with it, roles that write may also encrypt",
+          "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        ),
+      ),
   })
   .superRefine((gh, ctx) => {
+    if (
+      gh.platformRepository !== undefined &&
+      gh.platformRepository.toLowerCase() === `${gh.owner}/${gh.repository}`.toLowerCase()
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["platformRepository"],
+        input: gh.platformRepository,
+        message:
+          "the application's own repository; slipway lives in a repository of its own, so the application's workflows cannot change what deploys them",
+      });
+    }
     if (gh.stagingBranch === gh.productionBranch) {
       ctx.addIssue({
         code: "custom",
@@ -410,8 +549,8 @@ export const githubSchema = z
   .prefault({})
   .meta(
     meta(
-      "an object: { owner, repository, productionBranch, stagingBranch, requiredApprovals, requiredChecks, ... }",
-      "{ owner: acme, repository: acme-web }",
+      "an object: { owner, repository, platformRepository, productionBranch, stagingBranch, requiredApprovals, requiredChecks, ... }",
+      "{ owner: acme, repository: acme-web, platformRepository: acme/slipway }",
     ),
   );
 
@@ -428,8 +567,16 @@ export const alertingSchema = z
   .strictObject({
     emails: z
       .array(z.string().regex(limits.EMAIL).meta(meta("an e-mail address", "oncall@example.com")))
+      .superRefine(
+        eachOnce(
+          (email) => email.toLowerCase(),
+          " (addresses are compared without case: one mailbox, one subscription)",
+        ),
+      )
       .default([])
-      .meta(meta("a list of e-mail addresses that receive alarms", "[oncall@example.com]")),
+      .meta(
+        meta("a list of e-mail addresses that receive alarms, each once", "[oncall@example.com]"),
+      ),
     httpsEndpoint: httpsUrl(
       "that receives alarm notifications",
       "https://hooks.example.com/alerts",
@@ -610,9 +757,30 @@ export const deploySchema = z
     ),
   );
 
+/**
+ * A credential CI receives as an environment secret: set with `pulumi config set --secret`.
+ * "" (Pulumi.yaml's default) is none.
+ */
+const ciSecret = (what: string) =>
+  z
+    .string()
+    .optional()
+    .meta(meta(`${what}, set with pulumi config set --secret`, "[secret]"));
+
+
+/**
+ * The stack's kind when its name does not say it. Empty by default, as Pulumi.yaml declares it:
+ * the CLI treats a declared key without a default as one every stack must set.
+ */
 export const environmentSchema = z
-  .enum(["production", "staging", "review"])
-  .meta(meta("production, staging or review", "staging"));
+  .enum(["production", "staging", "review", ""])
+  .default("")
+  .meta(
+    meta(
+      'production, staging or review; "" (the default) takes the kind from the stack name',
+      "staging",
+    ),
+  );
 
 export const secretConfigVarsSchema = z
   .record(
@@ -632,7 +800,7 @@ export const secretConfigVarsSchema = z
 
 /** Every key in the `slipway` namespace. A key not listed here is a typo and an error. */
 export const slipwaySchema = z.strictObject({
-  environment: environmentSchema.optional(),
+  environment: environmentSchema,
   app: appSchema,
   pipeline: pipelineSchema,
   database: databaseSchema.prefault({}),
@@ -641,6 +809,15 @@ export const slipwaySchema = z.strictObject({
   reviewApps: reviewAppsSchema,
   deploy: deploySchema,
   secretConfigVars: secretConfigVarsSchema,
+  stateSecret: ciSecret(
+    "the state credential CI uses (production stack): a Pulumi access token, or with stateBackendUrl the passphrase; it becomes PULUMI_ACCESS_TOKEN or PULUMI_CONFIG_PASSPHRASE of the staging, production, infrastructure and drift environments",
+  ),
+  reviewStateSecret: ciSecret(
+    "the state credential of the application's review environment, which every pull request branch reaches: a token or passphrase that opens review stacks only",
+  ),
+  reviewHerokuApiKey: ciSecret(
+    "the Heroku API key of the application's review environment: a bot that can create apps in the team and couple them to the pipeline's review stage, not touch production",
+  ),
 });
 
 export type SlipwaySettings = z.infer<typeof slipwaySchema>;

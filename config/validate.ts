@@ -1,6 +1,7 @@
 // Turns the raw `slipway:*` values of a stack into settings, or into problems a person can act on.
 import { z } from "zod";
 import { Problem, SlipwayError } from "../errors";
+import { databaseNetworkProblems } from "./network";
 import { FieldMeta, SlipwaySettings, slipwaySchema } from "./schema";
 
 export const NAMESPACE = "slipway";
@@ -45,6 +46,7 @@ export function validateSettings(
   const kind = deriveKind(stack, raw["environment"], problems);
   if (result.success && kind) {
     problems.push(...requiredForKind(result.data, kind));
+    if (kind !== "review") problems.push(...databaseNetworkProblems(result.data));
   }
   if (problems.length > 0 || !result.success || !kind) {
     throw new SlipwayError(problems);
@@ -88,7 +90,8 @@ function deriveKind(
     environment === "production" || environment === "staging" || environment === "review"
       ? environment
       : undefined;
-  if (environment !== undefined && declared === undefined) return undefined; // reported by the schema
+  // "" (the default) leaves the kind to the stack name; another value is reported by the schema.
+  if (environment !== undefined && environment !== "" && declared === undefined) return undefined;
   if (fromName && declared && fromName !== declared) {
     problems.push({
       key: `${NAMESPACE}:environment`,
@@ -117,12 +120,14 @@ export const REQUIRED_FIELDS: readonly { path: string; kinds: readonly StackKind
   { path: "pipeline.name", kinds: ["production"] },
   { path: "github.owner", kinds: ["production"] },
   { path: "github.repository", kinds: ["production"] },
+  { path: "github.platformRepository", kinds: ["production"] },
 ];
 
 const REQUIRED_EXAMPLES: Record<string, string> = {
   "pipeline.name": "acme-web",
   "github.owner": "acme",
   "github.repository": "acme-web",
+  "github.platformRepository": "acme/slipway",
 };
 
 function requiredForKind(settings: SlipwaySettings, kind: StackKind): Problem[] {
@@ -186,7 +191,19 @@ function fixFor(key: string, field: FieldMeta | undefined, secret: boolean): str
   return `Fix: pulumi config set --path '${key}' ${example}${secret ? " --secret" : ""}`;
 }
 
+/** Keys slipway once had, and what took their place. */
+const REPLACED_KEYS: Readonly<Record<string, string>> = {
+  "database.publiclyAccessible":
+    "was replaced by slipway:database.network, which decides public access: private-space " +
+    "keeps the database off the internet; static-egress and public give it a public address. " +
+    "Allowed: private-space, static-egress or public in slipway:database.network. Fix: remove " +
+    "publiclyAccessible from the stack's config file and set slipway:database.network " +
+    "(docs/database.md, The network).",
+};
+
 function unknownKeyProblem(path: string[]): Problem {
+  const replaced = REPLACED_KEYS[path.join(".")];
+  if (replaced !== undefined) return { key: qualified(path), message: replaced };
   const parent = path.slice(0, -1);
   const name = path[path.length - 1] ?? "";
   const candidates = keysAt(parent);
@@ -231,9 +248,14 @@ function explain(issue: z.core.$ZodIssue): string {
 function qualified(path: readonly string[]): string {
   const [first, ...rest] = path;
   if (first === undefined) return NAMESPACE;
-  const segment = (p: string) =>
-    /^\d+$/.test(p) ? `[${p}]` : /^\w+$/.test(p) ? `.${p}` : `["${p}"]`;
-  return `${NAMESPACE}:${first}` + rest.map(segment).join("");
+  return configPath(`${NAMESPACE}:${first}`, rest);
+}
+
+/** A path inside a config key as `pulumi config set --path` writes it: `slipway:app.logDrains[0]`. */
+export function configPath(key: string, path: readonly (string | number)[]): string {
+  const segment = (p: string | number) =>
+    typeof p === "number" || /^\d+$/.test(p) ? `[${p}]` : /^\w+$/.test(p) ? `.${p}` : `["${p}"]`;
+  return key + path.map(segment).join("");
 }
 
 function hasPath(value: unknown, path: readonly string[]): boolean {
@@ -318,7 +340,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best && best.distance <= tolerance ? best.candidate : undefined;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance: insertions, deletions and substitutions. */
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

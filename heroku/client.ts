@@ -61,6 +61,11 @@ export interface HerokuClientOptions {
   readonly rateLimit?: RateLimitState;
   /** Told about each retry before its wait (never given the token). @default none */
   readonly onRetry?: (event: RetryEvent) => void;
+  /**
+   * Where `HEROKU_API_KEY` and `HEROKU_API_URL` are read, at each request: a command passes its
+   * own environment. @default process.env
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RequestOptions {
@@ -276,7 +281,7 @@ export class HerokuClient {
       // Pace the first try only: a retry has just waited its backoff or Retry-After.
       const pauseMs = attempt === 1 ? paceDelayMs(this.rateLimit, policy, this.now()) : 0;
       if (pauseMs > 0) await this.sleep(pauseMs);
-      const apiKey = resolveApiKey();
+      const apiKey = resolveApiKey(this.options.env);
       const outcome = await this.send(method, path, bodyText, options.headers, apiKey);
       if (outcome.kind === "response") {
         noteRateLimit(this.rateLimit, outcome.headers.get("ratelimit-remaining"), this.now());
@@ -312,7 +317,8 @@ export class HerokuClient {
     extraHeaders: Readonly<Record<string, string>> | undefined,
     apiKey: string,
   ): Promise<Outcome> {
-    const baseUrl = this.options.baseUrl ?? process.env[API_URL_ENV] ?? DEFAULT_API_URL;
+    const baseUrl =
+      this.options.baseUrl ?? (this.options.env ?? process.env)[API_URL_ENV] ?? DEFAULT_API_URL;
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const headers: Record<string, string> = {
       Accept: ACCEPT_HEADER,

@@ -33,12 +33,14 @@ export function setConfiguredApiKey(apiKey: string | undefined): void {
 }
 
 /**
- * The token for the next request: `HEROKU_API_KEY`, else the one from `configure`.
- * Throws a `SlipwayError` that says how to provide one when there is neither.
+ * The token for the next request: `HEROKU_API_KEY` of `env` (default: the process's), else the
+ * one from `configure`. Throws a `SlipwayError` that says how to provide one when there is neither.
  */
-export function resolveApiKey(): string {
+export function resolveApiKey(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   const slots = globalThis as unknown as Record<symbol, string | undefined>;
-  const apiKey = nonEmpty(process.env[API_KEY_ENV]) ?? nonEmpty(slots[Symbol.for(CONFIGURED_SLOT)]);
+  const apiKey = nonEmpty(env[API_KEY_ENV]) ?? nonEmpty(slots[Symbol.for(CONFIGURED_SLOT)]);
   if (apiKey !== undefined) return apiKey;
   const problem =
     `no Heroku API token: ${API_KEY_ENV} is not set and the stack config has no ` +

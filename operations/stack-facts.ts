@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DeploySettings, GithubSettings, ReviewAppsSettings, StackKind } from "../config";
-import { databaseIdentifier } from "../components/aws-common";
+import { databaseIdentifier } from "../components/aws-names";
 import { SlipwayError } from "../errors";
 import { validateStackConfig } from "../cli/plan";
 import { readProject, readStackConfig, stackFilePath } from "../cli/plan/stack-files";
@@ -68,7 +68,7 @@ export function readStackFacts(dir: string, stack: string): StackFacts {
 
 /** Whether `stack` has a committed stack file in `dir`. */
 export function hasStackFile(dir: string, stack: string): boolean {
-  return fs.existsSync(stackFilePath(dir, stack));
+  return fs.existsSync(stackFilePath(readProject(dir), stack));
 }
 
 function repositoryOf(github: GithubSettings): RepositoryFacts | undefined {
@@ -90,7 +90,7 @@ function productionRepository(dir: string, productionStack: string): RepositoryF
   } catch (error) {
     if (!SlipwayError.isInstance(error)) throw error;
     throw error.withContext(
-      `the production stack ${name} (${path.basename(stackFilePath(dir, name))}), read for the application's repository:`,
+      `the production stack ${name} (${path.basename(stackFilePath(readProject(dir), name))}), read for the application's repository:`,
     );
   }
 }

@@ -1,12 +1,12 @@
 // `slipway plan`: the stacks run offline under the mock runtime, the policy pack's verdict.
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { pack } from "../../policy/policies";
+import { SlipwayError } from "../../errors";
 import { oneOf, parseFlags } from "../args";
 import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
-import { exitCodeFor, plan } from "../plan";
-import { createEvaluator, readPolicyConfig } from "../plan/policy";
-import { FORMATS, render } from "../plan/render";
+import { findProjectDir } from "../project";
+import { FORMATS } from "../plan/render";
 
 export const planCommand: Command = {
   name: "plan",
@@ -28,18 +28,39 @@ export const planCommand: Command = {
       dir: { type: "string" },
     });
     const format = oneOf("--format", values.format, FORMATS, "json");
+    // Loaded here, not at the top: `slipway --help` and the other commands need none of it.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { pack } = require("../../policy/policies") as typeof import("../../policy/policies");
+    const { exitCodeFor, plan } = require("../plan") as typeof import("../plan");
+    const { createEvaluator, readPolicyConfig } =
+      require("../plan/policy") as typeof import("../plan/policy");
+    const { render } = require("../plan/render") as typeof import("../plan/render");
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const policyConfigFile = values["policy-config"];
     const evaluate = createEvaluator(
       pack,
       policyConfigFile ? readPolicyConfig(policyConfigFile) : {},
     );
+    const configFile = values.config === undefined ? undefined : stackFile(cwd, values.config);
     const plans = await plan({
-      dir: path.resolve(cwd, values.dir ?? "."),
+      dir: findProjectDir(cwd, values.dir),
       stacks: values.stack,
-      configFile: values.config ? path.resolve(cwd, values.config) : undefined,
+      configFile,
       evaluate,
     });
     io.stdout(render(plans, format));
     return exitCodeFor(plans) === 0 ? EXIT.ok : EXIT.refused;
   },
 };
+
+/** `--config`: a file, resolved from where the command runs. */
+function stackFile(cwd: string, file: string): string {
+  const resolved = path.resolve(cwd, file);
+  if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
+    throw SlipwayError.of(
+      "--config",
+      `got ${JSON.stringify(file)}, which is a folder. Allowed: a stack config file. Fix: --config ${path.join(file, "Pulumi.<stack>.yaml")}.`,
+    );
+  }
+  return resolved;
+}

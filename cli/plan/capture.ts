@@ -2,6 +2,7 @@
 // the engine would receive it: type, name, URN, parent, options and serialized inputs.
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import { LOCAL_ORGANIZATION } from "../../config/stack-reference";
 import { decode } from "./values";
 
 /** One resource registration, as the engine (and a policy pack) would see it. */
@@ -44,6 +45,8 @@ export interface MockRunOptions {
   readonly mocks: pulumi.runtime.Mocks;
   /** Run as a preview: outputs the mocks leave out are unknown. Defaults to true. */
   readonly preview?: boolean;
+  /** What `pulumi.getOrganization()` answers; a local backend's by default. */
+  readonly organization?: string;
 }
 
 type Callback = (err: unknown, response?: unknown) => void;
@@ -99,6 +102,7 @@ export async function runUnderMocks(
     options.project,
     options.stack,
     options.preview ?? true,
+    options.organization ?? LOCAL_ORGANIZATION,
   );
   pulumi.runtime.setAllConfig({ ...options.config }, [...options.secretKeys]);
   const resources: CapturedResource[] = [];

@@ -2,11 +2,12 @@
 // captured, the policy pack evaluated on what was captured.
 import * as path from "node:path";
 import { SlipwayError } from "../../errors";
+import { parseStackName } from "../../config/stack-reference";
 import { NAMESPACE, StackKind, ValidatedSettings, validateSettings } from "../../config/validate";
 import { CapturedStack, runUnderMocks } from "./capture";
 import { createMocks } from "./mocks";
-import { listStacks, readProject, readStackConfig, StackConfig } from "./stack-files";
-import { reveal } from "./values";
+import { listStacks, ProjectFile, readProject, readStackConfig, StackConfig } from "./stack-files";
+import { duplicateUrnProblems } from "./urns";
 
 export interface Violation {
   readonly policy: string;
@@ -39,7 +40,7 @@ export interface PlanOptions {
 
 export async function plan(options: PlanOptions): Promise<StackPlan[]> {
   const project = readProject(options.dir);
-  const configs = chooseStacks(options).map((stack) =>
+  const configs = chooseStacks(options, project).map((stack) =>
     readStackConfig(project, stack, options.configFile),
   );
   return planConfigs(project.name, configs, options);
@@ -79,7 +80,7 @@ export function exitCodeFor(plans: readonly StackPlan[]): 0 | 1 {
   return plans.some((p) => p.violations.some((v) => v.enforcementLevel === "mandatory")) ? 1 : 0;
 }
 
-function chooseStacks(options: PlanOptions): string[] {
+function chooseStacks(options: PlanOptions, project: ProjectFile): string[] {
   const requested = [...new Set(options.stacks ?? [])];
   if (options.configFile && requested.length > 1) {
     throw SlipwayError.of(
@@ -98,11 +99,11 @@ function chooseStacks(options: PlanOptions): string[] {
     return [match[1]];
   }
   if (requested.length > 0) return requested;
-  const all = listStacks(options.dir);
+  const all = listStacks(project);
   if (all.length === 0) {
     throw SlipwayError.of(
       "--stack",
-      `no Pulumi.<stack>.yaml files in ${options.dir}. Fix: run slipway from the project folder.`,
+      `no Pulumi.<stack>.yaml files in ${project.stackDir}. Fix: run slipway from the project folder.`,
     );
   }
   return all;
@@ -140,18 +141,24 @@ async function runStack(
     awsRegion,
     salt: config.stack,
     stackOutputs: (name) => {
-      const found = planned.get(name.split("/").pop() ?? name);
-      return found ? (reveal(found.outputs) as Record<string, unknown>) : undefined;
+      // Any organization: plan cannot know the backend, and this run's stacks share one.
+      const reference = parseStackName(name);
+      const found =
+        (reference.project ?? project) === project ? planned.get(reference.stack) : undefined;
+      return found?.outputs;
     },
   });
   try {
-    return await runUnderMocks(program, {
+    const captured = await runUnderMocks(program, {
       project,
       stack: config.stack,
       config: config.config,
       secretKeys: config.secretKeys,
       mocks,
     });
+    const duplicates = duplicateUrnProblems(captured.resources, config.values);
+    if (duplicates.length > 0) throw new SlipwayError(duplicates);
+    return captured;
   } catch (error) {
     throw contextualize(error, config);
   }

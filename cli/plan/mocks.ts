@@ -3,13 +3,17 @@
 // and name, so the same program always plans to the same text.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { Secret, UNKNOWN } from "./values";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
 export interface MockContext {
   /** The stack's `aws:region`. */
   readonly awsRegion: string;
-  /** Outputs of stacks planned earlier in this run, for StackReferences, by stack name. */
+  /**
+   * Outputs of stacks planned earlier in this run, for StackReferences, by reference name: as
+   * captured, secrets as `Secret` and unknowns as `UNKNOWN`.
+   */
   readonly stackOutputs: (name: string) => Record<string, unknown> | undefined;
   /**
    * Mixed into every generated id, so two stacks declaring a resource of the same name (each
@@ -62,8 +66,9 @@ export function mockResource(
       state: {
         name: str("name", name),
         // A stack not planned in this run has outputs no one can know yet.
-        outputs: outputs ?? pulumi.runtime.unknownValue,
-        secretOutputNames: [],
+        outputs: outputs ? engineValue(outputs) : pulumi.runtime.unknownValue,
+        // The engine names the secret outputs, so a program reading another one gets it plain.
+        secretOutputNames: Object.keys(outputs ?? {}).filter((k) => outputs?.[k] instanceof Secret),
       },
     };
   }
@@ -172,6 +177,21 @@ export function mockResource(
       const result = stableHex(64, ...salted(["password", name])).slice(0, length);
       return { id: "none", state: { ...inputs, result, bcryptHash: `$2a$10$${hex(53)}` } };
     }
+    case "random:index/randomId:RandomId": {
+      const byteLength = typeof inputs["byteLength"] === "number" ? inputs["byteLength"] : 8;
+      const bytes = Buffer.from(stableHex(byteLength * 2, ...salted(["id", name])), "hex");
+      const b64Url = bytes.toString("base64url");
+      return {
+        id: b64Url,
+        state: {
+          ...inputs,
+          hex: bytes.toString("hex"),
+          dec: BigInt(`0x${bytes.toString("hex")}`).toString(),
+          b64Std: bytes.toString("base64"),
+          b64Url,
+        },
+      };
+    }
     case "github:index/branchProtection:BranchProtection":
       return { id: `BPR_${hex(16)}`, state: inputs };
     case "github:index/repositoryEnvironment:RepositoryEnvironment":
@@ -201,6 +221,17 @@ export function mockResource(
         },
       };
   }
+}
+
+/** A planned value as the engine would hand it over: secrets as secrets, unknowns unknown. */
+function engineValue(value: unknown): unknown {
+  if (value instanceof Secret) return pulumi.secret(engineValue(value.value));
+  if (value === UNKNOWN) return pulumi.runtime.unknownValue;
+  if (Array.isArray(value)) return value.map(engineValue);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, engineValue(v)]));
+  }
+  return value;
 }
 
 function mockHeroku(

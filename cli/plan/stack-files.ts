@@ -1,20 +1,29 @@
 // Reads Pulumi.yaml and Pulumi.<stack>.yaml the way the Pulumi CLI hands them to a program:
-// fully qualified keys, values as strings (objects as JSON), project defaults filled in.
+// fully qualified keys, values as strings (objects as JSON), project defaults filled in, after
+// the CLI's checks of both files (project-config.ts).
 // Offline there is no key to decrypt secure values, so each one becomes "[secret]", marked secret.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
+import { SECRET_PLACEHOLDER } from "../../config/limits";
+import { refusePlainSecrets } from "../../config/secrets";
 import { SlipwayError } from "../../errors";
+import {
+  applyProjectConfig,
+  ConfigDeclaration,
+  parseProjectConfig,
+  qualifyStackKey,
+} from "./project-config";
 
-export const SECRET_PLACEHOLDER = "[secret]";
+export { SECRET_PLACEHOLDER };
 
 export interface ProjectFile {
   readonly dir: string;
+  /** Where the stack files are: `stackConfigDir` under the project folder, else the folder. */
+  readonly stackDir: string;
   readonly name: string;
-  /** Values the project sets or defaults for every stack, by fully qualified key. */
-  readonly defaults: Readonly<Record<string, unknown>>;
-  /** Keys the project declares in its `config:` block, fully qualified. */
-  readonly declared: readonly string[];
+  /** The project's `config:` block: its keys, types and the defaults and values stacks get. */
+  readonly declarations: readonly ConfigDeclaration[];
 }
 
 export interface StackConfig {
@@ -35,45 +44,73 @@ export function readProject(dir: string): ProjectFile {
     throw SlipwayError.of(file, "has no project name. Fix: add `name: slipway` at the top.");
   }
   const name = doc["name"];
-  const config = isRecord(doc["config"]) ? doc["config"] : {};
-  const defaults: Record<string, unknown> = {};
-  const declared: string[] = [];
-  for (const [rawKey, entry] of Object.entries(config)) {
-    const key = qualify(rawKey, name);
-    declared.push(key);
-    if (isRecord(entry) && ("type" in entry || "default" in entry || "value" in entry)) {
-      if ("value" in entry) defaults[key] = entry["value"];
-      else if ("default" in entry) defaults[key] = entry["default"];
-    } else {
-      defaults[key] = entry;
-    }
+  const projectProblem = projectNameProblem(name);
+  if (projectProblem) {
+    throw SlipwayError.of(
+      `name in ${file}`,
+      `got ${JSON.stringify(name)}: the Pulumi CLI refuses it: "${projectProblem}". Fix: name the project with letters, digits, -, _ and . only.`,
+    );
   }
-  return { dir, name, defaults, declared };
+  // A text `config:` is the old spelling of stackConfigDir, as the CLI reads it.
+  const oldDir = typeof doc["config"] === "string" ? doc["config"] : undefined;
+  const stackConfigDir = doc["stackConfigDir"];
+  if (oldDir !== undefined && stackConfigDir !== undefined) {
+    throw SlipwayError.of(
+      `stackConfigDir in ${file}`,
+      'the Pulumi CLI refuses the project: "Should not use both config and stackConfigDir to define the stack directory. Use only stackConfigDir instead.". Fix: remove the folder name from config:.',
+    );
+  }
+  const stackDir = oldDir ?? stackConfigDir;
+  if (stackDir !== undefined && typeof stackDir !== "string") {
+    throw SlipwayError.of(
+      `stackConfigDir in ${file}`,
+      `got ${JSON.stringify(stackDir)}. Allowed: a folder name relative to Pulumi.yaml. Fix: stackConfigDir: stacks`,
+    );
+  }
+  return {
+    dir,
+    stackDir: stackDir === undefined ? dir : path.join(dir, stackDir),
+    name,
+    declarations: parseProjectConfig(name, oldDir === undefined ? doc["config"] : undefined),
+  };
 }
 
-/** The stacks that have a config file next to Pulumi.yaml, sorted by name. */
-export function listStacks(dir: string): string[] {
+/**
+ * The stacks that have a config file, sorted by name. As the CLI names them after the project
+ * file, Pulumi.yaml: `Pulumi.<stack>.yaml` (a `.yml` file is no stack file to the CLI).
+ */
+export function listStacks(project: Pick<ProjectFile, "stackDir">): string[] {
+  if (!fs.existsSync(project.stackDir)) return [];
   return fs
-    .readdirSync(dir)
-    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .readdirSync(project.stackDir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();
 }
 
-export function stackFilePath(dir: string, stack: string): string {
-  const yml = path.join(dir, `Pulumi.${stack}.yml`);
-  return fs.existsSync(yml) ? yml : path.join(dir, `Pulumi.${stack}.yaml`);
+export function stackFilePath(project: Pick<ProjectFile, "stackDir">, stack: string): string {
+  return path.join(project.stackDir, `Pulumi.${stack}.yaml`);
 }
 
 /** Reads a stack's config file (by default `Pulumi.<stack>.yaml` next to Pulumi.yaml). */
 export function readStackConfig(project: ProjectFile, stack: string, file?: string): StackConfig {
-  const configFile = file ?? stackFilePath(project.dir, stack);
+  const nameProblem = stackNameProblem(stack);
+  if (nameProblem) {
+    throw SlipwayError.of(
+      `--stack ${stack}`,
+      `the Pulumi CLI refuses the name: "${nameProblem}". Fix: name the stack with letters, digits, -, _ and . only (review-login-form).`,
+    );
+  }
+  const configFile = file ?? stackFilePath(project, stack);
   if (!fs.existsSync(configFile)) {
-    const known = listStacks(project.dir);
+    const known = listStacks(project);
+    const yml = configFile.replace(/\.yaml$/, ".yml");
     const message = file
       ? `not found. Fix: pass an existing file to --config.`
-      : `not found, so there is no stack ${JSON.stringify(stack)}. Allowed: ${known.join(", ") || "(no Pulumi.<stack>.yaml files here)"}. ` +
-        `Fix: pass one of them to --stack, or create the stack with \`pulumi stack init ${stack}\`.`;
+      : fs.existsSync(yml)
+        ? `not found, and the Pulumi CLI does not read ${path.basename(yml)}: it names stack files after Pulumi.yaml. Fix: rename ${path.basename(yml)} to ${path.basename(configFile)}.`
+        : `not found, so there is no stack ${JSON.stringify(stack)}. Allowed: ${known.join(", ") || "(no Pulumi.<stack>.yaml files here)"}. ` +
+          `Fix: pass one of them to --stack, or create the stack with \`pulumi stack init ${stack}\`.`;
     throw SlipwayError.of(
       file ? configFile : `--stack ${stack}`,
       file ? message : `${path.basename(configFile)} ${message}`,
@@ -91,11 +128,48 @@ export function readStackConfig(project: ProjectFile, stack: string, file?: stri
     );
   }
   const stackValues = isRecord(body["config"]) ? body["config"] : {};
-  const values: Record<string, unknown> = { ...project.defaults };
+  const label = path.basename(configFile);
+  const values: Record<string, unknown> = {};
+  const writtenAs: Record<string, string> = {};
   for (const [rawKey, value] of Object.entries(stackValues)) {
-    values[qualify(rawKey, project.name)] = value;
+    const key = qualifyStackKey(project.name, rawKey, label);
+    if (key in writtenAs) {
+      // The CLI would keep one of the two, and which one is left to chance.
+      throw SlipwayError.of(
+        `${key} in ${label}`,
+        `set twice, as ${writtenAs[key]} and as ${rawKey}. Fix: keep one of them.`,
+      );
+    }
+    writtenAs[key] = rawKey;
+    values[key] = value;
   }
-  return stackConfigFromValues(stack, configFile, values);
+  let merged: Record<string, unknown>;
+  try {
+    merged = applyProjectConfig(project.name, stack, project.declarations, values);
+  } catch (error) {
+    throw SlipwayError.isInstance(error) ? error.withContext(`stack ${stack} (${label}):`) : error;
+  }
+  // Its refusals say which file holds the plain secrets.
+  return stackConfigFromValues(stack, configFile, merged);
+}
+
+/** The CLI's reason for refusing a stack name (`tokens.ParseStackName`), or undefined. */
+export function stackNameProblem(stack: string): string | undefined {
+  if (stack === "") return "a stack name may not be empty";
+  if (stack.length > 100) return "a stack name cannot exceed 100 characters";
+  const bad = /[^A-Za-z0-9_.-]/.exec(stack);
+  return bad
+    ? `a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character '${bad[0]}' at position ${bad.index}`
+    : undefined;
+}
+
+/** The CLI's reason for refusing a project name (`tokens.ValidateProjectName`), or undefined. */
+function projectNameProblem(name: string): string | undefined {
+  if (name === "") return "project names may not be empty";
+  if (name.length > 100) return "project names are limited to 100 characters";
+  return /^[A-Za-z0-9_.-]+$/.test(name)
+    ? undefined
+    : "project names may only contain alphanumerics, hyphens, underscores, and periods";
 }
 
 /**
@@ -107,6 +181,7 @@ export function stackConfigFromValues(
   file: string,
   values: Readonly<Record<string, unknown>>,
 ): StackConfig {
+  refusePlainSecrets(values, path.basename(file));
   const config: Record<string, string> = {};
   const parsed: Record<string, unknown> = {};
   const secretKeys: string[] = [];
@@ -135,7 +210,8 @@ function readYaml(file: string, label: string): unknown {
       `cannot be read at ${file}. Fix: run slipway from the project folder.`,
     );
   }
-  const doc = parseDocument(text);
+  // Integers as BigInt first: one beyond 2^53 keeps its digits (as text), as the CLI keeps them.
+  const doc = parseDocument(text, { intAsBigInt: true });
   const error = doc.errors[0];
   if (error) {
     const line = error.linePos?.[0];
@@ -145,7 +221,19 @@ function readYaml(file: string, label: string): unknown {
       `is not valid YAML at ${where}: ${(error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}. Fix: correct the syntax there (indentation, a missing colon or quote).`,
     );
   }
-  return doc.toJS() as unknown;
+  return exactIntegers(doc.toJS() as unknown);
+}
+
+/** Integers as numbers where a number holds them exactly, as their digits where it cannot. */
+function exactIntegers(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  }
+  if (Array.isArray(value)) return value.map(exactIntegers);
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, exactIntegers(v)]));
+  }
+  return value;
 }
 
 /** `{ secure: ... }` anywhere inside a value becomes the placeholder; reports whether any did. */
@@ -169,10 +257,6 @@ function replaceSecure(value: unknown): { plain: unknown; secret: boolean } {
     return { plain: inner.map((i) => i.plain), secret: inner.some((i) => i.secret) };
   }
   return { plain: value, secret: false };
-}
-
-function qualify(key: string, project: string): string {
-  return key.includes(":") ? key : `${project}:${key}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

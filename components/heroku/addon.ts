@@ -1,9 +1,9 @@
 // Addon: an add-on on one app, its plan changed in place, its provisioning waited for.
 //
 // Create POSTs the add-on, then polls it (one GET every `pollIntervalMs`) until Heroku says
-// `provisioned`, for at most `provisionTimeoutMs`. When that time runs out the add-on exists:
-// the error carries its id and outputs, so Pulumi records it (as created but not ready) instead
-// of forgetting it, and the next `pulumi up` finds it.
+// `provisioned`, for at most `provisionTimeoutMs`. When that time runs out (or a poll fails) the
+// add-on exists: the error carries its id and outputs (`initFailure`), so Pulumi records it as
+// created but not ready instead of forgetting it, and the next `pulumi up` waits for it again.
 // Changes: a plan of the same service changes in place (PATCH), as does the name. A plan of
 // another service, another `app` or other provisioning `config` replace the add-on, deleting it
 // first: add-on names are global, and the new add-on must take over the config var (DATABASE_URL)
@@ -12,7 +12,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ADDON_PLAN, CONFIG_VAR_NAME } from "../../config/limits";
 import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/client";
 import { InputChecker } from "./check";
-import { defineProvider, Props } from "./provider";
+import { isNotFound } from "../../heroku/errors";
+import { defineProvider, initFailure, Props } from "./provider";
 
 export interface AddonInputs extends Props {
   /** The app's id (or name). */
@@ -70,6 +71,40 @@ export function createAddonProvider(
     configVarNames: [...addon.config_vars],
   });
 
+  /**
+   * The outputs once Heroku says `addon` is provisioned, polling while it provisions. The add-on
+   * exists by then, so a failure (the wait running out, an error answer) is an init failure that
+   * keeps it in state; only an add-on that is gone (404, deprovisioned) is a plain error.
+   */
+  async function provisioned(
+    api: HerokuClient,
+    inputs: AddonInputs,
+    addon: HerokuAddon,
+  ): Promise<AddonOutputs> {
+    if (addon.state === "provisioned") return outputs(inputs, addon);
+    let gone = false;
+    try {
+      const ready = await api.poll<HerokuAddon>(path(inputs.app, addon.id), {
+        until: (found) => {
+          if (found.state === "deprovisioned") {
+            gone = true;
+            throw new Error(
+              `Heroku deprovisioned add-on "${found.name}" while it was being provisioned.`,
+            );
+          }
+          return found.state === "provisioned";
+        },
+        description: `add-on "${addon.name}" (${inputs.plan})`,
+        intervalMs: options.pollIntervalMs ?? 3_000,
+        timeoutMs: options.provisionTimeoutMs ?? 900_000,
+      });
+      return outputs(inputs, ready);
+    } catch (error) {
+      if (gone || isNotFound(error)) throw error;
+      throw initFailure(error, addon.id, outputs(inputs, addon));
+    }
+  }
+
   return defineProvider<AddonInputs, AddonOutputs>({
     inputs: ["app", "plan", "name", "config"],
     replaceOn: {
@@ -120,34 +155,7 @@ export function createAddonProvider(
                 description: `add-on "${name}"`,
               })
             ).resource;
-      if (created.state === "provisioned")
-        return { id: created.id, outs: outputs(inputs, created) };
-      try {
-        const ready = await api.poll<HerokuAddon>(path(app, created.id), {
-          until: (addon) => {
-            if (addon.state === "deprovisioned") {
-              throw new Error(
-                `Heroku deprovisioned add-on "${addon.name}" while it was being provisioned.`,
-              );
-            }
-            return addon.state === "provisioned";
-          },
-          description: `add-on "${created.name}" (${plan})`,
-          intervalMs: options.pollIntervalMs ?? 3_000,
-          timeoutMs: options.provisionTimeoutMs ?? 900_000,
-        });
-        return { id: ready.id, outs: outputs(inputs, ready) };
-      } catch (error) {
-        if (error instanceof Error && error.name === "HerokuWaitError") {
-          // The add-on exists: let Pulumi keep it (created, failed to initialize).
-          Object.assign(error, {
-            id: created.id,
-            properties: outputs(inputs, created),
-            reasons: [error.message],
-          });
-        }
-        throw error;
-      }
+      return { id: created.id, outs: await provisioned(api, inputs, created) };
     },
 
     async read(id, olds) {
@@ -155,10 +163,16 @@ export function createAddonProvider(
       return addon === undefined ? undefined : outputs(olds, addon);
     },
 
-    async update(id, _olds, news) {
+    async update(id, olds, news) {
+      const api = client();
       const body = { plan: news.plan, ...(news.name === undefined ? {} : { name: news.name }) };
-      const addon = await client().patch<HerokuAddon>(path(news.app, id), body);
-      return outputs(news, addon);
+      // Nothing to change: the engine is trying again an add-on whose create did not finish.
+      const unchanged =
+        planSatisfies(olds.plan, news.plan) && (news.name === undefined || news.name === olds.name);
+      const addon = unchanged
+        ? await api.get<HerokuAddon>(path(news.app, id))
+        : await api.patch<HerokuAddon>(path(news.app, id), body);
+      return provisioned(api, news, addon);
     },
 
     async delete(id, olds) {

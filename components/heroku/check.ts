@@ -15,8 +15,14 @@ export class InputChecker {
     return this.field(key, fallback, allowed, (v) => typeof v === "string" && pattern.test(v));
   }
 
-  /** One of `values`. */
-  oneOf(key: string, values: readonly string[], fallback?: string): this {
+  /** Like `string`, for a secret: a failure says what is allowed and never shows the value. */
+  secretString(key: string, pattern: RegExp, allowed: string): this {
+    const ok = (v: unknown) => typeof v === "string" && pattern.test(v);
+    return this.field(key, undefined, allowed, ok, () => SECRET_SHOWN);
+  }
+
+  /** One of `values` (required unless `fallback` is given; `null` allows absence). */
+  oneOf(key: string, values: readonly string[], fallback?: string | null): this {
     const allowed = values.join(", ");
     return this.field(key, fallback, `one of ${allowed}`, (v) => values.includes(v as string));
   }
@@ -104,10 +110,13 @@ export class InputChecker {
   }
 }
 
+/** What a failure shows in place of a secret value. */
+const SECRET_SHOWN = "[secret]";
+
 /** A map's keys with each value as `[secret]`; anything else as `[secret]`. */
 function hideValues(value: unknown): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return "[secret]";
-  return Object.fromEntries(Object.keys(value).map((k) => [k, "[secret]"]));
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return SECRET_SHOWN;
+  return Object.fromEntries(Object.keys(value).map((k) => [k, SECRET_SHOWN]));
 }
 
 /** `got "asia"; allowed: us or eu`. */

@@ -5,7 +5,8 @@
 // after an uncertain create is adopted and given a new secret (the first one was never seen).
 // `url`, `include` and `level` change in place; another `app` replaces it, deleting it first.
 // LogDrain: a new `url` (or `app`) replaces the drain, deleting it first (a URL is unique per
-// app); Heroku's `token` (which identifies the drain in its log lines) is an output.
+// app); Heroku's `token` (which identifies the drain in its log lines) is an output. The URL is a
+// secret (it carries the log service's token): never in a request path or a message.
 import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { WEBHOOK_EVENTS } from "../../config/limits";
@@ -133,7 +134,7 @@ export function createLogDrainProvider(
     check: (news) =>
       new InputChecker(news)
         .string("app", /\S/, "an app id or name")
-        .string(
+        .secretString(
           "url",
           /^(https|syslog|syslog\+tls):\/\/\S+$/,
           "an https://, syslog:// or syslog+tls:// URL",
@@ -141,13 +142,17 @@ export function createLogDrainProvider(
         .result(),
 
     async create(inputs) {
-      // Heroku finds a drain by its URL too: one found after an uncertain create is this one.
+      // The URL carries the log service's token, so it appears in no path and no message: after
+      // an uncertain create, the app's drains are listed and the one with this URL adopted.
       const { resource } = await client().createOrAdopt<HerokuDrain>({
         path: herokuPath`/apps/${inputs.app}/log-drains`,
         body: { url: inputs.url },
-        lookup: path(inputs.app, inputs.url),
+        lookup: async () =>
+          (await client().list<HerokuDrain>(herokuPath`/apps/${inputs.app}/log-drains`)).find(
+            (drain) => drain.url === inputs.url,
+          ),
         matches: (found) => found.url === inputs.url,
-        description: `log drain to ${inputs.url}`,
+        description: `a log drain of app ${inputs.app}`,
       });
       return { id: resource.id, outs: { ...inputs, token: resource.token } };
     },

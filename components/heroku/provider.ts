@@ -15,6 +15,22 @@ export const PROVIDER_KEY = "__provider";
 /** How Pulumi marks an input whose value is not known yet (during a preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/**
+ * Every way the engine marks an unknown value. The Node.js SDK sends `UNKNOWN_VALUE` for all of
+ * them; the engine sends a typed one (bool, number, array, asset, archive, object) for a value
+ * whose type it knows, such as another provider's output in a preview (`UnknownBoolValue` and its
+ * siblings in the engine's `sdk/go/common/resource/plugin/rpc.go`).
+ */
+export const UNKNOWN_VALUES: readonly string[] = [
+  UNKNOWN_VALUE,
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  "030794c1-ac77-496b-92df-f27374a8bd58",
+  "e48ece36-62e2-4504-bad9-02848725956a",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+];
+
 export interface CheckFailure {
   readonly property: string;
   readonly reason: string;
@@ -52,6 +68,8 @@ export function defineProvider<I extends Props, O extends I>(
 ): pulumi.dynamic.ResourceProvider {
   return {
     configure(req: ConfigureRequestLike): Promise<void> {
+      // Done before returning, on purpose: the SDK's host caches a provider before it awaits its
+      // `configure`, so a concurrent call may use the provider before the promise settles.
       configureApiKey(req);
       return Promise.resolve();
     },
@@ -63,8 +81,12 @@ export function defineProvider<I extends Props, O extends I>(
       return Promise.resolve(diffInputs(spec, olds as O, news as I));
     },
     async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-      const { id, outs } = await spec.create(withoutProvider(inputs) as I);
-      return { id, outs: compact(outs) };
+      try {
+        const { id, outs } = await spec.create(withoutProvider(inputs) as I);
+        return { id, outs: compact(outs) };
+      } catch (error) {
+        throw forTheHost(error, inputs);
+      }
     },
     async read(id: string, props?: Props): Promise<pulumi.dynamic.ReadResult> {
       const live = await spec.read(id, withoutProvider(props ?? {}) as O);
@@ -72,8 +94,12 @@ export function defineProvider<I extends Props, O extends I>(
       return live === undefined ? {} : { id, props: compact(live) };
     },
     async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-      const outs = await spec.update(id, withoutProvider(olds) as O, withoutProvider(news) as I);
-      return { outs: compact(outs) };
+      try {
+        const outs = await spec.update(id, withoutProvider(olds) as O, withoutProvider(news) as I);
+        return { outs: compact(outs) };
+      } catch (error) {
+        throw forTheHost(error, news);
+      }
     },
     async delete(id: string, props: Props): Promise<void> {
       await spec.delete(id, withoutProvider(props) as O);
@@ -86,6 +112,12 @@ export function defineProvider<I extends Props, O extends I>(
  * carry the inputs forward and, after a refresh, what Heroku had). Every resource answers
  * `deleteBeforeReplace`: each is unique in its scope (app and pipeline names, one coupling per
  * app, one config var per name), so a replacement created first would collide with the old one.
+ *
+ * A value unknown in a preview counts as a change but never as a replacement: the app's id is
+ * unknown in the preview of any change to the app (the SDK's host has no preview support, so the
+ * engine hands back the inputs as the app's outputs, without `appId`), and replacing every child
+ * on that would be wrong and, for protected children, an error. The update's own diff decides
+ * once the value is known (docs/heroku.md, "Against the engine").
  */
 export function diffInputs<I extends Props, O extends I>(
   spec: Pick<ResourceSpec<I, O>, "inputs" | "replaceOn" | "satisfies">,
@@ -98,6 +130,7 @@ export function diffInputs<I extends Props, O extends I>(
     return !sameValue(olds[key], news[key]);
   });
   const replaces = changed.filter((key) => {
+    if (containsUnknown(news[key])) return false;
     const rule = spec.replaceOn[key];
     return rule === true || (rule !== undefined && rule(olds, news));
   });
@@ -124,7 +157,7 @@ function normalize(value: unknown): unknown {
 
 /** Whether `value` is, or holds, a value Pulumi does not know yet. */
 export function containsUnknown(value: unknown): boolean {
-  if (value === UNKNOWN_VALUE) return true;
+  if (typeof value === "string") return UNKNOWN_VALUES.includes(value);
   if (Array.isArray(value)) return value.some(containsUnknown);
   if (value !== null && typeof value === "object")
     return Object.values(value).some(containsUnknown);
@@ -140,6 +173,61 @@ export function compact<T>(value: T): T {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, compact(v)]),
   ) as T;
+}
+
+/** The marker `initFailure` sets: only errors it made report a resource that exists. */
+const INIT_FAILURE = "slipwayInitFailure";
+
+/** What the SDK's host reads off an error to report a resource created but not initialized. */
+interface InitFailure extends Error {
+  id: string;
+  properties: Props;
+  reasons: string[];
+}
+
+/**
+ * `error`, as the report of a resource that exists but did not become ready (an add-on still
+ * provisioning, an app whose buildpacks were refused): the engine keeps it in state under `id`
+ * with `outs` as its outputs and the message as its init error, so a refresh reads it, the next
+ * `pulumi up` updates it and a destroy deletes it. Without this the engine forgets it exists.
+ */
+export function initFailure(error: unknown, id: string, outs: Props): Error {
+  // Not `instanceof Error`: serialized into a provider, the client's error classes are not.
+  const failure = (
+    typeof error === "object" && error !== null ? error : new Error(String(error))
+  ) as Error;
+  return Object.assign(failure, {
+    id,
+    properties: outs,
+    reasons: [failure.message],
+    [INIT_FAILURE]: true,
+  });
+}
+
+function isInitFailure(error: unknown): error is InitFailure {
+  return typeof error === "object" && error !== null && INIT_FAILURE in error;
+}
+
+/**
+ * A failed create or update as the SDK's host must read it. Its `grpcResponseFromError` takes any
+ * error with an `id` for a resource that exists, and its `properties` for the outputs as they are:
+ * without the `__provider` it adds to every other answer, and needs to load the provider for each
+ * later call (read, update, delete). So an init failure gets `__provider`; any other error with an
+ * `id` (a HerokuApiError's is Heroku's error id, `invalid_params`) goes on as a plain error, or
+ * the engine would record a resource under that id.
+ */
+function forTheHost(error: unknown, inputs: Props): unknown {
+  if (isInitFailure(error)) {
+    error.properties = compact({ ...error.properties, [PROVIDER_KEY]: inputs[PROVIDER_KEY] });
+    return error;
+  }
+  if (typeof error === "object" && error !== null && "id" in error) {
+    const { message, stack } = error as Partial<Error>;
+    const plain = new Error(String(message), { cause: error });
+    plain.stack = stack;
+    return plain;
+  }
+  return error;
 }
 
 function withoutProvider(props: Props): Props {

@@ -35,6 +35,9 @@ const PROVIDERS = {
   ReviewAppConfig: ["./review-app-config", "reviewAppConfigProvider"],
   AppWebhook: ["./hooks", "appWebhookProvider"],
   LogDrain: ["./hooks", "logDrainProvider"],
+  SpacePeeringInfo: ["./space", "spacePeeringInfoProvider"],
+  SpaceNat: ["./space", "spaceNatProvider"],
+  SpacePeering: ["./space", "spacePeeringProvider"],
 } as const;
 
 export type HerokuType = keyof typeof PROVIDERS;
@@ -97,12 +100,15 @@ export abstract class HerokuResource extends pulumi.CustomResource {
 
 export interface AppArgs {
   name: pulumi.Input<string>;
-  region: pulumi.Input<string>;
+  /** The Common Runtime region; absent for an app in a Private Space (the space's region). */
+  region?: pulumi.Input<string>;
   stack: pulumi.Input<string>;
   buildpacks: pulumi.Input<pulumi.Input<string>[]>;
   maintenance: pulumi.Input<boolean>;
   acm: pulumi.Input<boolean>;
   team?: pulumi.Input<string>;
+  /** The Private Space the app runs in (its team's); absent on the Common Runtime. */
+  space?: pulumi.Input<string>;
 }
 
 /** A Heroku app (app.ts). */
@@ -265,11 +271,69 @@ export interface LogDrainArgs {
   url: pulumi.Input<string>;
 }
 
-/** A log drain of one app; `token` names it in log lines (hooks.ts). */
+/**
+ * A log drain of one app; `token` names it in log lines (hooks.ts). The URL carries the log
+ * service's credentials, so it stays a secret in the state however it arrives.
+ */
 export class LogDrain extends HerokuResource {
   declare readonly token: pulumi.Output<string>;
 
   constructor(name: string, args: LogDrainArgs, opts?: pulumi.CustomResourceOptions) {
-    super("LogDrain", name, { ...args, token: undefined }, opts);
+    super("LogDrain", name, { ...args, token: undefined }, opts, ["url"]);
+  }
+}
+
+/** What a Private Space tells a VPC that peers with it (space.ts); reads only. */
+export class SpacePeeringInfo extends HerokuResource {
+  declare readonly awsAccountId: pulumi.Output<string>;
+  declare readonly awsRegion: pulumi.Output<string>;
+  declare readonly vpcId: pulumi.Output<string>;
+  declare readonly vpcCidr: pulumi.Output<string>;
+  declare readonly dynoCidrBlocks: pulumi.Output<string[]>;
+  declare readonly unavailableCidrBlocks: pulumi.Output<string[]>;
+
+  constructor(
+    name: string,
+    args: { space: pulumi.Input<string> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    const outputs = {
+      awsAccountId: undefined,
+      awsRegion: undefined,
+      vpcId: undefined,
+      vpcCidr: undefined,
+      dynoCidrBlocks: undefined,
+      unavailableCidrBlocks: undefined,
+    };
+    super("SpacePeeringInfo", name, { ...args, ...outputs }, opts);
+  }
+}
+
+/** A Private Space's stable outbound addresses (space.ts); reads only. */
+export class SpaceNat extends HerokuResource {
+  declare readonly sources: pulumi.Output<string[]>;
+
+  constructor(
+    name: string,
+    args: { space: pulumi.Input<string> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super("SpaceNat", name, { ...args, sources: undefined }, opts);
+  }
+}
+
+export interface SpacePeeringArgs {
+  space: pulumi.Input<string>;
+  /** The AWS VPC peering connection requested to the space's VPC. */
+  pcxId: pulumi.Input<string>;
+}
+
+/** Heroku's side of a VPC peering connection: accepted, then active (space.ts). */
+export class SpacePeering extends HerokuResource {
+  declare readonly status: pulumi.Output<string>;
+
+  constructor(name: string, args: SpacePeeringArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = { status: undefined, awsVpcId: undefined, cidrBlocks: undefined };
+    super("SpacePeering", name, { ...args, ...outputs }, opts);
   }
 }

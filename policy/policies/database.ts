@@ -8,6 +8,7 @@ import {
   validateStackResourcesOfType,
 } from "@pulumi/policy";
 import { kindOf, label, settingsOf } from "./common";
+import { databaseNetworkPolicies } from "./database-network";
 
 const INSTANCE_TYPE = "aws:rds/instance:Instance";
 const PARAMETER_GROUP_TYPE = "aws:rds/parameterGroup:ParameterGroup";
@@ -150,4 +151,5 @@ export const databasePolicies = [
   rdsPublicRequiresTls,
   rdsProductionMultiAz,
   rdsMinorVersionUpgrades,
+  ...databaseNetworkPolicies,
 ];

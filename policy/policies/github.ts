@@ -51,13 +51,13 @@ export const branchRequiredReviews: ResourceValidationPolicy = {
   }),
 };
 
-export const branchRequiredChecks: ResourceValidationPolicy = {
+export const branchRequiredChecks: StackValidationPolicy = {
   name: "branch-required-checks",
   description:
-    "A protected branch requires CI's checks (lint, style, tests, coverage) to pass on an up-to-date branch.",
+    "A protected branch requires its repository's CI checks to pass on an up-to-date branch; the application's include lint, style, tests and coverage.",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "List every required context in slipway:github.requiredChecks; status checks are strict.",
+    "List the application's CI job names in slipway:github.requiredChecks (slipway's own are its ci.yml jobs); status checks are strict.",
   configSchema: {
     properties: {
       requiredContexts: {
@@ -67,19 +67,32 @@ export const branchRequiredChecks: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: validateResourceOfType(github.BranchProtection, (protection, args, report) => {
+  validateStack: (args, report) => {
     const { requiredContexts } = settingsOf<{ requiredContexts: string[] }>(
       args,
       branchRequiredChecks,
     );
-    const checks = (protection.requiredStatusChecks?.[0] ?? {}) as Checks;
-    const missing = requiredContexts.filter((c) => !(checks.contexts ?? []).includes(c));
-    if (missing.length > 0) report(`${protection.pattern} does not require ${missing.join(", ")}.`);
-    if (checks.strict !== true)
-      report(
-        `${protection.pattern} lets a branch merge without being up to date (strict is not true).`,
-      );
-  }),
+    // The application's CI runs the gates; slipway's own repository requires its own CI's jobs.
+    const applications = deployingBranches(args.resources, ["production"]);
+    for (const protection of ofType(args.resources, PROTECTION)) {
+      const pattern = String(protection.props["pattern"]);
+      const checks = (protection.props["requiredStatusChecks"] as Checks[] | undefined)?.[0] ?? {};
+      const contexts = checks.contexts ?? [];
+      if (contexts.length === 0) report(`${pattern} requires no status check.`, protection.urn);
+      if (applications.has(String(protection.props["repositoryId"]))) {
+        const missing = requiredContexts.filter((c) => !contexts.includes(c));
+        if (missing.length > 0) {
+          report(`${pattern} does not require ${missing.join(", ")}.`, protection.urn);
+        }
+      }
+      if (checks.strict !== true) {
+        report(
+          `${pattern} lets a branch merge without being up to date (strict is not true).`,
+          protection.urn,
+        );
+      }
+    }
+  },
 };
 
 export const branchHistoryPreserved: ResourceValidationPolicy = {
@@ -93,11 +106,18 @@ export const branchHistoryPreserved: ResourceValidationPolicy = {
   }),
 };
 
-/** Each repository's production branches: where its `production` environment deploys from. */
-function productionBranches(resources: readonly PolicyResource[]): Map<string, string[]> {
+/** The GitHub environments whose jobs change production: the application's deploys, and
+ * slipway's `pulumi up` of its stacks. */
+const PRODUCTION_ENVIRONMENTS = ["production", "infrastructure"];
+
+/** Each repository's branches that `environments` deploy from. */
+function deployingBranches(
+  resources: readonly PolicyResource[],
+  environments: readonly string[] = PRODUCTION_ENVIRONMENTS,
+): Map<string, string[]> {
   const branches = new Map<string, string[]>();
   for (const policy of ofType(resources, DEPLOYMENT_POLICY)) {
-    if (policy.props["environment"] !== "production") continue;
+    if (!environments.includes(String(policy.props["environment"]))) continue;
     const repository = String(policy.props["repository"]);
     branches.set(repository, [
       ...(branches.get(repository) ?? []),
@@ -119,12 +139,13 @@ function protectionsOf(
 
 export const productionBranchProtected: StackValidationPolicy = {
   name: "production-branch-protected",
-  description: "Every repository slipway manages protects the branch production deploys from.",
+  description:
+    "Every repository slipway manages protects the branches production changes from: the application's production branch and slipway's own main branch.",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Declare the repository with RepositoryProcess, which protects slipway:github.productionBranch.",
+    "Declare the repositories with RepositoryProcess, which protects slipway:github.productionBranch and slipway's main branch (slipway:github.platformRepository).",
   validateStack: (args, report) => {
-    for (const [repository, branches] of productionBranches(args.resources)) {
+    for (const [repository, branches] of deployingBranches(args.resources)) {
       for (const branch of branches) {
         if (protectionsOf(args.resources, repository, branch).length === 0) {
           report(
@@ -138,11 +159,12 @@ export const productionBranchProtected: StackValidationPolicy = {
 
 export const productionAdminsEnforced: StackValidationPolicy = {
   name: "production-admins-enforced",
-  description: "Administrators follow the production branch's rules like everyone else.",
+  description:
+    "Administrators follow the rules of the branches production changes from like everyone else.",
   enforcementLevel: "mandatory",
   remediationSteps: "Set slipway:github.enforceAdmins to true.",
   validateStack: (args, report) => {
-    for (const [repository, branches] of productionBranches(args.resources)) {
+    for (const [repository, branches] of deployingBranches(args.resources)) {
       for (const branch of branches) {
         for (const protection of protectionsOf(args.resources, repository, branch)) {
           if (protection.props["enforceAdmins"] !== true) {

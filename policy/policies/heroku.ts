@@ -1,6 +1,7 @@
 // Heroku: the pipeline stages are coupled, production runs enough real dynos with preboot,
 // secrets are secrets, and review stacks stay throwaway.
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { looksSecret, SECRET_NAME_PATTERNS } from "../../config/limits";
 import { HEROKU_TYPES, kindOf, label, ofType, stackKind, StackKind, settingsOf } from "./common";
 
 type Formation = Record<string, { quantity?: number; size?: string }>;
@@ -101,7 +102,7 @@ export const productionPreboot: StackValidationPolicy = {
 export const secretConfigVars: ResourceValidationPolicy = {
   name: "secret-config-vars",
   description:
-    "Config vars whose names look secret (ending in _KEY, _TOKEN or _SECRET, containing PASSWORD, or DATABASE_URL) are Pulumi secrets, never plain text in config or state.",
+    "Config vars whose names look secret (a KEY, TOKEN or CREDENTIALS at the end, a SECRET, PASSWORD or PASSPHRASE anywhere, or DATABASE_URL) are Pulumi secrets, never plain text in config or state.",
   enforcementLevel: "mandatory",
   remediationSteps:
     "Move the value to slipway:secretConfigVars with `pulumi config set --secret --path 'slipway:secretConfigVars.<NAME>' <value>`.",
@@ -110,16 +111,17 @@ export const secretConfigVars: ResourceValidationPolicy = {
       patterns: {
         type: "array",
         items: { type: "string" },
-        default: ["_KEY$", "_TOKEN$", "_SECRET$", "PASSWORD", "^DATABASE_URL$"],
+        // The one list slipway plan and pulumi up refuse plain secrets by (config/limits.ts),
+        // matched against the name as _UPPER_SNAKE_CASE_.
+        default: [...SECRET_NAME_PATTERNS],
       },
     },
   },
   validateResource: (args, report) => {
     if (args.type !== HEROKU_TYPES.configVars) return;
     const { patterns } = settingsOf<{ patterns: string[] }>(args, secretConfigVars);
-    const matchers = patterns.map((p) => new RegExp(p, "i"));
     const plain = Object.keys((args.props["vars"] as Record<string, unknown> | undefined) ?? {});
-    const exposed = plain.filter((name) => matchers.some((m) => m.test(name)));
+    const exposed = plain.filter((name) => looksSecret(name, patterns));
     if (exposed.length > 0) report(`Plain config vars that look secret: ${exposed.join(", ")}.`);
   },
 };

@@ -1,6 +1,8 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CapturedResource, CapturedStack } from "../../cli/plan/capture";
 import { MOCK_ACCOUNT_ID, stableUuid } from "../../cli/plan/mocks";
+import { redact, Secret } from "../../cli/plan/values";
 import {
   ALERTING_TYPE,
   Alerting,
@@ -9,6 +11,7 @@ import {
   webUrlHost,
 } from "../../components/alerting";
 import { planAlarms } from "../../components/alarm-rules";
+import { AWS_PROVIDER_SETTINGS } from "../../components/aws-common";
 import { AlarmedDatabase } from "../../components/database";
 import { alertingSchema, AlertingSettings } from "../../config/schema";
 import { capture, one, ofType } from "../support/stacks";
@@ -51,6 +54,7 @@ async function plan(
   settings: AlertingSettings,
   overrides: Partial<AlertingArgs> = {},
   config: Record<string, unknown> = {},
+  secretKeys: string[] = [],
 ): Promise<CapturedStack> {
   return capture(
     () => {
@@ -70,7 +74,7 @@ async function plan(
         alarmArns: alerting.alarmArns,
       };
     },
-    { stack: kind, config },
+    { stack: kind, config, secretKeys },
   );
 }
 
@@ -364,6 +368,85 @@ describe("Alerting: staging", () => {
       expect(ofType(captured, ALARM).map((r) => r.name)).not.toContain(`alerting-db-${left}`);
     }
     expect(ofType(captured, ALARM).map((r) => r.name)).not.toContain("alerting-time-to-first-byte");
+  });
+});
+
+describe("Alerting: the us-east-1 provider is the stack's AWS provider in another region", () => {
+  // Every provider setting a stack may set, as `pulumi config set aws:<key>` stores them.
+  const settings = {
+    "aws:region": "eu-west-1",
+    "aws:assumeRoles": [
+      { roleArn: "arn:aws:iam::111111111111:role/deploy", sessionName: "slipway" },
+    ],
+    "aws:allowedAccountIds": ["111111111111"],
+    "aws:defaultTags": { tags: { team: "web" } },
+    "aws:ignoreTags": { keyPrefixes: ["kubernetes.io/"] },
+    "aws:profile": "acme",
+    "aws:sharedConfigFiles": ["/etc/aws/config"],
+    "aws:sharedCredentialsFiles": ["/etc/aws/credentials"],
+    "aws:endpoints": [{ sts: "http://127.0.0.1:4566" }],
+    "aws:skipCredentialsValidation": true,
+    "aws:skipMetadataApiCheck": true,
+    "aws:skipRequestingAccountId": true,
+    "aws:maxRetries": 5,
+    "aws:retryMode": "adaptive",
+    "aws:stsRegion": "eu-west-1",
+    "aws:accessKey": "AKIAEXAMPLE",
+    "aws:secretKey": "wJalrXUtnFEMI",
+  };
+
+  test("every setting but the region carries over, secrets as secrets", async () => {
+    const captured = await plan("production", production, {}, settings, [
+      "aws:accessKey",
+      "aws:secretKey",
+    ]);
+    expect(one(captured, PROVIDER, "alerting-us-east-1").inputs).toEqual({
+      region: "us-east-1",
+      assumeRoles: JSON.stringify(settings["aws:assumeRoles"]),
+      allowedAccountIds: '["111111111111"]',
+      defaultTags: '{"tags":{"team":"web"}}',
+      ignoreTags: '{"keyPrefixes":["kubernetes.io/"]}',
+      profile: "acme",
+      sharedConfigFiles: '["/etc/aws/config"]',
+      sharedCredentialsFiles: '["/etc/aws/credentials"]',
+      endpoints: '[{"sts":"http://127.0.0.1:4566"}]',
+      skipCredentialsValidation: "true",
+      skipMetadataApiCheck: "true",
+      skipRegionValidation: "true",
+      skipRequestingAccountId: "true",
+      maxRetries: "5",
+      retryMode: "adaptive",
+      stsRegion: "eu-west-1",
+      accessKey: new Secret("AKIAEXAMPLE"),
+      secretKey: new Secret("wJalrXUtnFEMI"),
+    });
+  });
+
+  test("a setting stored as a secret stays one, whatever it is", async () => {
+    const captured = await plan(
+      "production",
+      production,
+      {},
+      {
+        "aws:forbiddenAccountIds": ["222222222222"],
+        "aws:assumeRoles": [{ externalId: "s3cr3t" }],
+      },
+      ["aws:assumeRoles"],
+    );
+    const inputs = one(captured, PROVIDER, "alerting-us-east-1").inputs;
+    expect(inputs["assumeRoles"]).toEqual(new Secret('[{"externalId":"s3cr3t"}]'));
+    expect(inputs["forbiddenAccountIds"]).toBe('["222222222222"]');
+    expect(redact(inputs)).toMatchObject({ assumeRoles: "[secret]" });
+  });
+
+  test("the settings read are every key of @pulumi/aws's config module but the region", () => {
+    const keys = Object.keys(aws.config).filter(
+      (k) => typeof (aws.config as Record<string, unknown>)[k] !== "function",
+    );
+    expect(AWS_PROVIDER_SETTINGS).toEqual(keys.filter((k) => k !== "region"));
+    expect(AWS_PROVIDER_SETTINGS).toEqual(
+      expect.arrayContaining(["assumeRoles", "allowedAccountIds", "defaultTags", "endpoints"]),
+    );
   });
 });
 

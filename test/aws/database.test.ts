@@ -4,6 +4,7 @@ import { stableHex } from "../../cli/plan/mocks";
 import { redact, Secret } from "../../cli/plan/values";
 import { awsName } from "../../components/aws-common";
 import {
+  CA_BUNDLE_PATH,
   DATABASE_BEHAVIOUR,
   databaseWarnings,
   parameterGroupFamily,
@@ -12,6 +13,7 @@ import {
   postgresUrl,
 } from "../../components/database";
 import { databaseSchema, DatabaseSettings } from "../../config/schema";
+import { rdsCaBundle } from "../../components/rds-ca";
 import { capture, one, ofType } from "../support/stacks";
 
 const DB = "aws:rds/instance:Instance";
@@ -21,6 +23,7 @@ const SG = "aws:ec2/securityGroup:SecurityGroup";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 const LOGS = "aws:cloudwatch/logGroup:LogGroup";
+const RANDOM_ID = "random:index/randomId:RandomId";
 
 // The committed stacks' database settings (Pulumi.production.yaml, Pulumi.staging.yaml).
 const production = databaseSchema.parse({
@@ -30,16 +33,17 @@ const production = databaseSchema.parse({
   maxAllocatedStorageGb: 200,
   backupRetentionDays: 14,
   multiAz: true,
-  publiclyAccessible: true,
-  allowedCidrs: ["0.0.0.0/0"],
+  network: "static-egress",
+  allowedCidrs: ["192.0.2.10/32", "192.0.2.11/32"],
 });
 const staging = databaseSchema.parse({
   instanceClass: "db.t4g.micro",
   maxAllocatedStorageGb: 50,
   backupRetentionDays: 3,
-  publiclyAccessible: true,
-  allowedCidrs: ["0.0.0.0/0"],
+  network: "static-egress",
+  allowedCidrs: ["198.51.100.10/32", "198.51.100.11/32"],
 });
+const VERIFY = `sslmode=verify-full&sslrootcert=${encodeURIComponent("/app/.postgresql/root.crt")}`;
 
 const tags = (kind: string) => ({
   "slipway:environment": kind,
@@ -57,8 +61,14 @@ async function plan(
 ): Promise<CapturedStack> {
   return capture(
     () => {
-      const db = new PostgresDatabase("db", { settings, kind, namePrefix });
+      const db = new PostgresDatabase("db", {
+        settings,
+        kind,
+        namePrefix,
+        awsRegion: "us-east-1",
+      });
       return {
+        configVars: db.configVars,
         endpoint: db.endpoint,
         port: db.port,
         instanceIdentifier: db.instanceIdentifier,
@@ -84,7 +94,7 @@ describe("PostgresDatabase", () => {
         multiAz: true,
         deletionProtection: true,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: "acme-web-db-final",
+        finalSnapshotIdentifier: `acme-web-db-final-${stableHex(8, "id", "db-final-snapshot")}`,
         applyImmediately: false,
         deleteAutomatedBackups: false,
       },
@@ -128,7 +138,7 @@ describe("PostgresDatabase", () => {
       performanceInsightsRetentionPeriod: 7,
       autoMinorVersionUpgrade: true,
       allowMajorVersionUpgrade: true,
-      enabledCloudwatchLogsExports: ["postgresql"],
+      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
       tags: tags(kind),
       ...byKind,
     });
@@ -136,13 +146,13 @@ describe("PostgresDatabase", () => {
       new Secret(one(captured, PASSWORD).state["result"]),
     );
     expect(instance.deleteBeforeReplace).toBe(true);
-    expect(instance.dependencies).toContain(one(captured, LOGS).urn);
+    for (const log of ofType(captured, LOGS)) expect(instance.dependencies).toContain(log.urn);
   });
 
   test("the instance depends on its network, parameter group and password", async () => {
     const captured = await plan("production", production);
     const instance = one(captured, DB);
-    for (const type of [SG, SUBNETS, PARAMS, PASSWORD, LOGS]) {
+    for (const type of [SG, SUBNETS, PARAMS, PASSWORD]) {
       expect(instance.dependencies).toContain(one(captured, type).urn);
     }
   });
@@ -164,6 +174,8 @@ describe("PostgresDatabase", () => {
       [SG]: false,
       [INGRESS]: false,
       [LOGS]: false,
+      // Losing the suffix loses nothing: a new one is drawn and only the state's name changes.
+      ...(kind === "production" ? { [RANDOM_ID]: false } : {}),
     });
     expect(DATABASE_BEHAVIOUR[kind].protect).toBe(protect);
   });
@@ -173,7 +185,7 @@ describe("PostgresDatabase", () => {
     const component = one(captured, POSTGRES_DATABASE_TYPE, "db");
     const children = captured.resources.filter((r) => r.urn !== component.urn && r.parent);
     expect(children.map((r) => r.type).sort()).toEqual(
-      [DB, INGRESS, LOGS, PARAMS, PASSWORD, SG, SUBNETS].sort(),
+      [DB, INGRESS, INGRESS, LOGS, LOGS, PARAMS, PASSWORD, SG, SUBNETS].sort(),
     );
     expect(new Set(children.map((r) => r.parent))).toEqual(new Set([component.urn]));
   });
@@ -213,7 +225,7 @@ describe("PostgresDatabase", () => {
     });
     expect(one(captured, SG, "db-sg").inputs).toEqual({
       namePrefix: "acme-web-db-",
-      description: "Postgres 5432 from slipway:database.allowedCidrs only",
+      description: "Postgres 5432 to acme-web-db (slipway:database.network static-egress)",
       vpcId: defaultVpc,
       tags: tags("staging"),
     });
@@ -249,7 +261,7 @@ describe("PostgresDatabase", () => {
           fromPort: 5432,
           toPort: 5432,
           cidrIpv4: cidr,
-          description: `Postgres from ${cidr} (slipway:database.allowedCidrs)`,
+          description: `Postgres from ${cidr} (slipway:database.network static-egress)`,
           tags: tags("production"),
         },
       ]),
@@ -268,30 +280,86 @@ describe("PostgresDatabase", () => {
   test.each([
     ["production", 30],
     ["staging", 7],
-  ] as const)("%s: the postgresql log group keeps %i days", async (kind, days) => {
+  ] as const)("%s: the postgresql and upgrade log groups keep %i days", async (kind, days) => {
     const captured = await plan(kind, kind === "production" ? production : staging);
-    expect(one(captured, LOGS, "db-log").inputs).toEqual({
-      name: "/aws/rds/instance/acme-web-db/postgresql",
-      retentionInDays: days,
-      tags: tags(kind),
-    });
+    expect(ofType(captured, LOGS).map((log) => [log.name, log.inputs])).toEqual([
+      [
+        "db-log",
+        {
+          name: "/aws/rds/instance/acme-web-db/postgresql",
+          retentionInDays: days,
+          tags: tags(kind),
+        },
+      ],
+      [
+        "db-log-upgrade",
+        { name: "/aws/rds/instance/acme-web-db/upgrade", retentionInDays: days, tags: tags(kind) },
+      ],
+    ]);
   });
 
-  test("outputs: host, port, identifier, and DATABASE_URL as a secret with sslmode=require", async () => {
+  test("outputs: host, port, identifier, the CA bundle, and DATABASE_URL as a secret that verifies the server", async () => {
     const captured = await plan("production", production);
     const instance = one(captured, DB);
     const host = instance.state["address"] as string;
     const password = one(captured, PASSWORD).state["result"] as string;
     expect(host).toMatch(/^acme-web-db\..+\.us-east-1\.rds\.amazonaws\.com$/);
     expect(captured.outputs).toEqual({
+      configVars: { DATABASE_CA_BUNDLE: rdsCaBundle("us-east-1") },
       endpoint: host,
       port: 5432,
       instanceIdentifier: "acme-web-db",
-      databaseUrl: new Secret(`postgres://slipway:${password}@${host}:5432/app?sslmode=require`),
+      databaseUrl: new Secret(`postgres://slipway:${password}@${host}:5432/app?${VERIFY}`),
       instanceClass: "db.t4g.medium",
       allocatedStorageGb: 50,
     });
     expect(redact(captured.outputs)).toMatchObject({ databaseUrl: "[secret]" });
+  });
+
+  describe("the final snapshot", () => {
+    // RDS: 1-255 letters, digits and hyphens, a letter first, no double or trailing hyphen.
+    const RDS_SNAPSHOT_IDENTIFIER = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,254}(?<!-)$/;
+
+    test("is named per instance: a random suffix the provider keeps in state until deletion", async () => {
+      const captured = await plan("production", production);
+      const suffix = one(captured, RANDOM_ID, "db-final-snapshot");
+      expect(suffix.parent).toBe(one(captured, POSTGRES_DATABASE_TYPE).urn);
+      // A new suffix exactly when the AWS provider would replace the instance: these are the
+      // inputs it replaces on (ForceNew), so a replacement never reuses the old snapshot's name.
+      expect(suffix.inputs).toEqual({
+        byteLength: 4,
+        keepers: {
+          identifier: "acme-web-db",
+          engine: "postgres",
+          dbName: "app",
+          username: "slipway",
+          storageEncrypted: "true",
+        },
+      });
+      const identifier = one(captured, DB).inputs["finalSnapshotIdentifier"];
+      expect(identifier).toBe(`acme-web-db-final-${String(suffix.state["hex"])}`);
+      expect(identifier).toMatch(RDS_SNAPSHOT_IDENTIFIER);
+    });
+
+    test("fits RDS's rules with the longest name prefix", async () => {
+      const captured = await plan("production", production, `a${"-b".repeat(40)}`);
+      const identifier = String(one(captured, DB).inputs["finalSnapshotIdentifier"]);
+      expect(identifier.length).toBeLessThanOrEqual(255);
+      expect(identifier).toMatch(RDS_SNAPSHOT_IDENTIFIER);
+    });
+
+    test("a change that replaces the instance draws a new suffix", async () => {
+      const before = one(await plan("production", production), RANDOM_ID).inputs["keepers"];
+      const after = one(await plan("production", { ...production, username: "owner" }), RANDOM_ID)
+        .inputs["keepers"];
+      expect(after).toEqual({ ...(before as object), username: "owner" });
+    });
+
+    test("staging takes none, so it has no suffix", async () => {
+      const captured = await plan("staging", staging);
+      expect(ofType(captured, RANDOM_ID)).toEqual([]);
+      expect(one(captured, DB).inputs).not.toHaveProperty("finalSnapshotIdentifier");
+    });
   });
 
   test("the name prefix is folded into a valid RDS identifier", async () => {
@@ -305,7 +373,7 @@ describe("PostgresDatabase", () => {
       await plan("staging", { ...staging, allowedCidrs: [], engineVersion: "16.4" });
       const messages = warn.mock.calls.map(([message]) => message);
       expect(messages).toEqual(
-        databaseWarnings({ ...staging, allowedCidrs: [], engineVersion: "16.4" }),
+        databaseWarnings({ ...staging, allowedCidrs: [], engineVersion: "16.4" }, true),
       );
       expect(messages).toHaveLength(2);
     } finally {
@@ -336,7 +404,7 @@ describe("database helpers", () => {
         port: 5432,
         database: "app",
       }),
-    ).toBe(`postgres://slipway:${encoded}@db.example.com:5432/app?sslmode=require`);
+    ).toBe(`postgres://slipway:${encoded}@db.example.com:5432/app?${VERIFY}`);
   });
 
   test.each([
@@ -360,14 +428,19 @@ describe("database helpers", () => {
 
   test("databaseWarnings: exact messages", () => {
     expect(databaseWarnings(staging)).toEqual([]);
-    expect(databaseWarnings({ ...staging, allowedCidrs: [], engineVersion: "16.4" })).toEqual([
-      "slipway:database.allowedCidrs is empty, so nothing can reach the database on port 5432, " +
-        "the app included. Fix: pulumi config set --path 'slipway:database.allowedCidrs[0]' " +
-        "0.0.0.0/0 (see docs/database.md for the choice).",
+    expect(databaseWarnings({ ...staging, engineVersion: "16.4" }, true)).toEqual([
+      "slipway:database.allowedCidrs is empty and the app runs in no Private Space, so nothing " +
+        "can reach the database on port 5432, the app included. Fix: list the addresses of the " +
+        "app's static-egress add-on: pulumi config set --path 'slipway:database.allowedCidrs[0]' " +
+        "192.0.2.10/32 (see docs/database.md, The network).",
       "slipway:database.engineVersion pins the minor version 16.4 while automatic minor " +
         "upgrades are on: after AWS upgrades the instance, the next update would try to go " +
         'back. Fix: set slipway:database.engineVersion to the major version alone ("16") in ' +
         "the stack's config file.",
     ]);
   });
+});
+
+test("the URL points drivers at the file the app's .profile.d script writes", () => {
+  expect(CA_BUNDLE_PATH).toBe("/app/.postgresql/root.crt");
 });

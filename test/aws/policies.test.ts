@@ -25,16 +25,14 @@ const settings = {
       instanceClass: "db.t4g.medium",
       backupRetentionDays: 14,
       multiAz: true,
-      publiclyAccessible: true,
-      allowedCidrs: ["0.0.0.0/0"],
+      allowedCidrs: ["192.0.2.10/32"],
     }),
     alerting: alertingSchema.parse({ emails: ["oncall@acme.example"] }),
   },
   staging: {
     database: databaseSchema.parse({
       backupRetentionDays: 3,
-      publiclyAccessible: true,
-      allowedCidrs: ["0.0.0.0/0"],
+      allowedCidrs: ["198.51.100.10/32"],
     }),
     alerting: alertingSchema.parse({ emails: ["oncall@acme.example"] }),
   },
@@ -51,6 +49,7 @@ async function wired(
         settings: settings[kind].database,
         kind,
         namePrefix: "acme-web",
+        awsRegion: "us-east-1",
       });
       new Alerting("alerting", {
         settings: settings[kind].alerting,

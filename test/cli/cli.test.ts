@@ -22,11 +22,12 @@ async function slipway(args: string[]): Promise<{ code: number; stdout: string; 
   }
 }
 
-/** Runs main() in-process with captured output. */
-async function run(args: string[]) {
+/** Runs main() in-process with captured output, from `cwd` (the project folder by default). */
+async function run(args: string[], cwd = PROJECT_DIR) {
   let stdout = "";
   let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t) };
+  const code = await main(args, io, { cwd });
   return { code, stdout, stderr };
 }
 
@@ -84,7 +85,7 @@ describe("slipway as a child process", () => {
       urn: "urn:pulumi:production::slipway::slipway:github:RepositoryProcess$github:index/branchProtection:BranchProtection::repository-production-branch",
       message:
         "A protected branch takes changes only through pull requests approved by another person.\n" +
-        "master requires 0 approving reviews; at least 1 are required.",
+        "main requires 0 approving reviews; at least 1 are required.",
     });
   });
 
@@ -191,6 +192,77 @@ describe("main", () => {
     expect(result.stderr).toMatch(
       /^slipway: stack staging \(.*Pulumi\.staging\.yaml\):\n {2}- aws:region: got "Virginia"/,
     );
+  });
+
+  test.each([
+    [
+      ["plan", "--stack", ""],
+      "slipway: --stack: got an empty value. Allowed: a value that is not empty. Fix: run `slipway plan --help`.\n",
+    ],
+    [
+      ["plan", "--format=json", "--format", "text"],
+      'slipway: --format: given twice ("json" and "text"). Allowed: once. Fix: keep the one you mean.\n',
+    ],
+    [
+      ["plan", "--config", "docs"],
+      'slipway: --config: got "docs", which is a folder. Allowed: a stack config file. Fix: --config docs/Pulumi.<stack>.yaml.\n',
+    ],
+    [
+      ["plan", "--dir", "docs"],
+      'slipway: --dir: got "docs", which has no Pulumi.yaml. Allowed: the slipway project folder. Fix: --dir <the folder with Pulumi.yaml>, or leave --dir out inside the project.\n',
+    ],
+  ])("%j is refused with exit 2", async (args, stderr) => {
+    expect(await run(args)).toEqual({ code: 2, stdout: "", stderr });
+  });
+
+  test("a repeatable flag may be repeated", async () => {
+    const result = await run([
+      "plan",
+      "--stack",
+      "staging",
+      "--stack",
+      "staging",
+      "--format",
+      "json",
+    ]);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { stacks: unknown[] }).stacks).toHaveLength(1);
+  });
+
+  test("the project is found from a subfolder, as git finds its repository", async () => {
+    const inDocs = await run(["plan", "--stack", "staging"], path.join(PROJECT_DIR, "docs"));
+    expect(inDocs.code).toBe(0);
+    expect(inDocs.stdout).toMatch(/^stack staging \(staging\): \d+ resources\n/);
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-nowhere-"));
+    expect(await run(["plan"], outside)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `slipway: Pulumi.yaml: not found in ${outside} or any folder above it. Allowed: running inside the slipway project. Fix: cd into the project, or pass --dir <the folder with Pulumi.yaml>.\n`,
+    });
+  });
+
+  test("--version prints the package's version", async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(await run(["--version"])).toEqual({
+      code: 0,
+      stdout: `slipway ${pkg.version}\n`,
+      stderr: "",
+    });
+  });
+
+  test("a stack file the Pulumi CLI would refuse exits 2 with the CLI's reason", async () => {
+    const dir = projectWith({ "Pulumi.qa.yaml": "config:\n  slipway:app: acme-web-qa\n" });
+    expect(await run(["plan", "--dir", dir])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "slipway: stack qa (Pulumi.qa.yaml):\n" +
+        `  - slipway:app: got "acme-web-qa": the Pulumi CLI refuses the stack with "Stack 'qa' with configuration key 'slipway:app' must be of type 'object'". ` +
+        "Allowed: a map. Fix: set a value of type object in the stack's config file " +
+        "(a secret inside it with pulumi config set --secret --path 'slipway:app.<field>' <value>).\n",
+    });
   });
 
   test("help is printed on request (exit 0) and without a command (exit 2)", async () => {

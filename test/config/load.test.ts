@@ -77,9 +77,57 @@ describe("loadConfig", () => {
       "slipway:secretConfigVars": { SESSION_SECRET: "hunter2" },
     });
     expect(message).toBe(
-      "slipway:secretConfigVars: holds SESSION_SECRET in plain text. Allowed: values stored as secrets only. " +
-        "Fix: pulumi config set --secret --path 'slipway:secretConfigVars.SESSION_SECRET' <value>",
+      "slipway:secretConfigVars.SESSION_SECRET: holds a value in plain text, and " +
+        '"slipway:secretConfigVars" looks like the name of a secret. Allowed: only a value stored ' +
+        "as a secret. Fix: pulumi config set --secret --path " +
+        "'slipway:secretConfigVars.SESSION_SECRET' <value>",
     );
+  });
+
+  test("pulumi up refuses a plain heroku:apiKey, github:token or log drain before anything runs", async () => {
+    const message = await loadError("staging", {
+      ...staging,
+      "heroku:apiKey": "hk-0123",
+      "github:token": "ghp_0123",
+      "slipway:app": { name: "acme-web-staging", logDrains: ["https://logs.example.com/t0k3n"] },
+    });
+    expect(
+      message
+        .split("\n")
+        .map((line) => line.split(": ")[0])
+        .sort(),
+    ).toEqual(["github:token", "heroku:apiKey", "slipway:app.logDrains[0]"]);
+    expect(message).not.toMatch(/hk-0123|ghp_0123|t0k3n/);
+  });
+
+  test("the same values stored with --secret load, and CI's credentials become Pulumi secrets", async () => {
+    const seen: [boolean, unknown][] = [];
+    await capture(
+      async () => {
+        const config = loadConfig();
+        expect(config.ciSecrets.reviewHerokuApiKey).toBeUndefined();
+        for (const output of [config.ciSecrets.stateSecret, config.ciSecrets.reviewStateSecret]) {
+          const value = output as pulumi.Output<string>;
+          seen.push([
+            await pulumi.isSecret(value),
+            await new Promise((resolve) => value.apply(resolve)),
+          ]);
+        }
+      },
+      {
+        config: {
+          ...staging,
+          "heroku:apiKey": "hk-0123",
+          "slipway:stateSecret": "passphrase",
+          "slipway:reviewStateSecret": "review-passphrase",
+        },
+        secretKeys: ["heroku:apiKey", "slipway:stateSecret", "slipway:reviewStateSecret"],
+      },
+    );
+    expect(seen).toEqual([
+      [true, "passphrase"],
+      [true, "review-passphrase"],
+    ]);
   });
 
   test.each([

@@ -5,7 +5,7 @@ const app = { name: "acme-web-staging" };
 const production = {
   app: { name: "acme-web" },
   pipeline: { name: "acme-web" },
-  github: { owner: "acme", repository: "acme-web" },
+  github: { owner: "acme", repository: "acme-web", platformRepository: "acme/slipway" },
 };
 
 function problemsOf(raw: Record<string, unknown>, stack = "staging", secretKeys: string[] = []) {
@@ -346,6 +346,59 @@ describe("validateSettings rejects bad input with the key, the value, what is al
   });
 });
 
+describe("lists that make one resource per entry take each entry once", () => {
+  // Two equal entries would be two resources with one URN, which the engine refuses.
+  test.each([
+    [
+      "alarm e-mails, compared without case as mail addresses are",
+      {
+        app,
+        alerting: { emails: ["oncall@acme.example", "dev@acme.example", "OnCall@ACME.example"] },
+      },
+      {
+        key: "slipway:alerting.emails",
+        message:
+          'got ["oncall@acme.example","dev@acme.example","OnCall@ACME.example"]: "OnCall@ACME.example" is listed twice ' +
+          "(addresses are compared without case: one mailbox, one subscription). " +
+          "Allowed: a list of e-mail addresses that receive alarms, each once. " +
+          "Fix: set it in the stack's config file, for example emails: [oncall@example.com].",
+      },
+    ],
+    [
+      "app features",
+      { app: { ...app, features: ["preboot", "preboot"] } },
+      {
+        key: "slipway:app.features",
+        message:
+          'got ["preboot","preboot"]: "preboot" is listed twice. ' +
+          "Allowed: a list of Heroku app features to enable, each once. " +
+          "Fix: set it in the stack's config file, for example features: [preboot].",
+      },
+    ],
+    [
+      "database CIDR blocks",
+      { app, database: { allowedCidrs: ["10.0.0.0/8", "10.0.0.0/8"] } },
+      {
+        key: "slipway:database.allowedCidrs",
+        message:
+          'got ["10.0.0.0/8","10.0.0.0/8"]: "10.0.0.0/8" is listed twice. ' +
+          "Allowed: static-egress only: the IPv4 blocks (each a /24 or narrower, each once) of " +
+          "the app's static-egress add-on or Private Space NAT. " +
+          "Fix: set it in the stack's config file, for example allowedCidrs: [192.0.2.10/32, 192.0.2.11/32].",
+      },
+    ],
+  ])("%s", (_label, raw, problem) => {
+    expect(problemsOf(raw)).toEqual([problem]);
+  });
+
+  test("different addresses pass", () => {
+    const emails = ["oncall@acme.example", "dev@acme.example"];
+    expect(
+      validateSettings({ app, alerting: { emails } }, "staging").settings.alerting.emails,
+    ).toEqual(emails);
+  });
+});
+
 describe("validateSettings", () => {
   test("fills every default in one pass", () => {
     const { settings, kind } = validateSettings({ app }, "staging");
@@ -374,8 +427,9 @@ describe("validateSettings", () => {
       backupWindow: "03:00-04:00",
       maintenanceWindow: "sun:04:30-sun:05:30",
       multiAz: false,
-      publiclyAccessible: false,
+      network: "static-egress",
       allowedCidrs: [],
+      routeTableIds: [],
       subnetIds: [],
       databaseName: "app",
       username: "slipway",
@@ -473,12 +527,13 @@ describe("validateSettings", () => {
     expect(problem?.message).toContain('says "production" but the stack is named "staging"');
   });
 
-  test("production needs a pipeline name and a repository", () => {
+  test("production needs a pipeline name and both repositories", () => {
     expect(problemsOf({ app: {} }, "production").map((p) => p.key)).toEqual([
       "slipway:app.name",
       "slipway:pipeline.name",
       "slipway:github.owner",
       "slipway:github.repository",
+      "slipway:github.platformRepository",
     ]);
     expect(problemsOf({ app: {} }, "production")[0]?.message).toBe(
       "missing: a production stack needs it and it has no default. Fix: pulumi config set --path 'slipway:app.name' acme-web",

@@ -10,7 +10,7 @@ import { validateSettings } from "../../config/validate";
 import { PROJECT_DIR } from "../support/stacks";
 
 const base = { app: { name: "acme-web" }, pipeline: { name: "acme-web" } };
-const repo = { owner: "acme", repository: "acme-web" };
+const repo = { owner: "acme", repository: "acme-web", platformRepository: "acme/slipway" };
 
 const OWNER_ALLOWED =
   "Allowed: a GitHub user or organization: 1-39 letters, digits or single inner dashes.";
@@ -43,7 +43,7 @@ test.each([
     "requiredChecks",
     { ...repo, requiredChecks: [] },
     "got []",
-    "Allowed: a non-empty list of status check names CI reports.",
+    "Allowed: a non-empty list of the check names the application's CI reports on every pull request (its job names).",
   ],
   [
     "requiredChecks[0]",
@@ -78,6 +78,43 @@ test.each([
     "not the provider for GitHub Actions (token.actions.githubusercontent.com)",
     "Allowed: the ARN of an existing IAM OIDC provider for token.actions.githubusercontent.com.",
   ],
+  // slipway's own repository, and where the state lives.
+  [
+    "platformRepository",
+    { ...repo, platformRepository: "slipway" },
+    'got "slipway": not an owner/repository GitHub accepts',
+    "Allowed: slipway's own repository as owner/name",
+  ],
+  [
+    "platformRepository",
+    { ...repo, platformRepository: "acme/slip way" },
+    'got "acme/slip way"',
+    "Allowed: slipway's own repository as owner/name",
+  ],
+  [
+    "platformRepository",
+    { ...repo, platformRepository: "Acme/Acme-Web" },
+    "the application's own repository; slipway lives in a repository of its own",
+    "Allowed: slipway's own repository as owner/name",
+  ],
+  [
+    "stateBackendUrl",
+    { ...repo, stateBackendUrl: "https://api.pulumi.com" },
+    'got "https://api.pulumi.com": not in the allowed format',
+    "Allowed: the s3:// URL of the self-managed backend the stacks keep state in (PULUMI_BACKEND_URL)",
+  ],
+  [
+    "stateBackendUrl",
+    { ...repo, stateBackendUrl: "s3://Acme_State" },
+    'got "s3://Acme_State"',
+    "Allowed: the s3:// URL",
+  ],
+  [
+    "stateKmsKeyArn",
+    { ...repo, stateKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/pulumi" },
+    'got "arn:aws:kms:us-east-1:123456789012:alias/pulumi"',
+    "Allowed: the ARN of the KMS key",
+  ],
 ])("slipway:github.%s is refused for %j", (key, github, received, allowed) => {
   const problems = problemsFor(github);
   expect(problems.map((p) => p.key)).toEqual([`slipway:github.${key}`]);
@@ -87,20 +124,32 @@ test.each([
   expect(message).toMatch(/Fix: /);
 });
 
-test.each(["owner", "repository"])(
-  "a production stack without slipway:github.%s is refused",
-  (key) => {
-    const github: Record<string, unknown> = { ...repo };
-    delete github[key];
-    const problems = problemsFor(github);
-    expect(problems).toEqual([
-      {
-        key: `slipway:github.${key}`,
-        message: `missing: a production stack needs it and it has no default. Fix: pulumi config set --path 'slipway:github.${key}' ${key === "owner" ? "acme" : "acme-web"}`,
-      },
-    ]);
-  },
-);
+test.each([
+  ["owner", "acme"],
+  ["repository", "acme-web"],
+  ["platformRepository", "acme/slipway"],
+])("a production stack without slipway:github.%s is refused", (key, example) => {
+  const github: Record<string, unknown> = { ...repo };
+  delete github[key];
+  const problems = problemsFor(github);
+  expect(problems).toEqual([
+    {
+      key: `slipway:github.${key}`,
+      message: `missing: a production stack needs it and it has no default. Fix: pulumi config set --path 'slipway:github.${key}' ${example}`,
+    },
+  ]);
+});
+
+test("state in S3 with a key is accepted as given", () => {
+  const github = {
+    ...repo,
+    stateBackendUrl: "s3://acme-pulumi-state/slipway?region=eu-west-1",
+    stateKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+  };
+  expect(validateSettings({ ...base, github }, "production").settings.github).toEqual(
+    expect.objectContaining(github),
+  );
+});
 
 test("the defaults describe a repository process that passes", () => {
   const { settings } = validateSettings({ ...base, github: repo }, "production");

@@ -1,6 +1,7 @@
-// RepositoryProcess under the mock runtime: the exact inputs of every GitHub and IAM resource.
+// RepositoryProcess under the mock runtime: the exact inputs of every GitHub and IAM resource it
+// declares in both repositories.
 import * as pulumi from "@pulumi/pulumi";
-import { CapturedStack } from "../../cli/plan/capture";
+import { CapturedResource, CapturedStack } from "../../cli/plan/capture";
 import { MOCK_ACCOUNT_ID, stableHex } from "../../cli/plan/mocks";
 import { Secret } from "../../cli/plan/values";
 import {
@@ -8,7 +9,13 @@ import {
   RepositoryProcess,
   RepositoryProcessArgs,
 } from "../../components/repository";
-import { deployPolicy, readPolicy } from "../../components/repository-iam";
+import {
+  githubTrustPolicy,
+  RoleName,
+  ROLES,
+  trustedSubjects,
+} from "../../components/repository-iam";
+import { parseStateBackend, rolePolicy } from "../../components/repository-permissions";
 import { githubSchema } from "../../config/schema";
 import { capture, one, ofType, planStack } from "../support/stacks";
 
@@ -17,7 +24,11 @@ const ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment";
 const DEPLOYMENT_POLICY =
   "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy";
 const SECRET = "github:index/actionsSecret:ActionsSecret";
+const ENV_SECRET = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret";
 const VARIABLE = "github:index/actionsVariable:ActionsVariable";
+const ENV_VARIABLE = "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable";
+const SUBJECT_TEMPLATE =
+  "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate";
 const OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
 const ROLE = "aws:iam/role:Role";
 const POLICY = "aws:iam/policy:Policy";
@@ -25,9 +36,24 @@ const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const PROVIDER = "pulumi:providers:github";
 
 const OIDC_ARN = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
+const repos = { application: "acme/acme-web", platform: "acme/slipway" };
+const STATE = "s3://acme-state/slipway";
+
+const credentials = {
+  herokuApiKey: "hk-deploy",
+  stateSecret: "passphrase-deploy",
+  reviewHerokuApiKey: "hk-review",
+  reviewStateSecret: "passphrase-review",
+};
 
 function settings(overrides: Record<string, unknown> = {}) {
-  return githubSchema.parse({ owner: "acme", repository: "acme-web", ...overrides });
+  return githubSchema.parse({
+    owner: "acme",
+    repository: "acme-web",
+    platformRepository: "acme/slipway",
+    stateBackendUrl: STATE,
+    ...overrides,
+  });
 }
 
 async function run(
@@ -39,15 +65,16 @@ async function run(
       const process = new RepositoryProcess("repository", {
         settings: settings(overrides),
         awsRegion: "us-east-1",
-        herokuApiKey: "hk-123",
+        credentials,
+        githubToken: "ghp_example",
         ...extra,
       });
       return {
         repository: process.repository,
+        platformRepository: process.platformRepository,
         protectedBranches: process.protectedBranches,
         environments: process.environments,
-        roleArn: process.roleArn,
-        previewRoleArn: process.previewRoleArn,
+        roleArns: process.roleArns,
         oidcProviderArn: process.oidcProviderArn,
       };
     },
@@ -57,6 +84,8 @@ async function run(
 
 const json = (value: unknown) => JSON.parse(value as string) as unknown;
 const githubUserId = (login: string) => parseInt(stableHex(7, "github-user", login), 16);
+const byName = (resources: CapturedResource[]) =>
+  Object.fromEntries(resources.map((r) => [r.name, r.inputs]));
 
 describe("RepositoryProcess", () => {
   let stack: CapturedStack;
@@ -64,47 +93,50 @@ describe("RepositoryProcess", () => {
     stack = await run();
   });
 
-  test("protects the production and staging branches with the configured rules", () => {
-    for (const [name, pattern] of [
-      ["repository-production-branch", "main"],
-      ["repository-staging-branch", "staging"],
-    ]) {
-      expect(one(stack, BRANCH_PROTECTION, name).inputs).toEqual({
-        repositoryId: "acme-web",
-        pattern,
-        enforceAdmins: true,
-        allowsForcePushes: false,
-        allowsDeletions: false,
-        requireConversationResolution: true,
-        requiredLinearHistory: false,
-        requiredPullRequestReviews: [
-          {
-            requiredApprovingReviewCount: 1,
-            dismissStaleReviews: true,
-            requireCodeOwnerReviews: false,
-            requireLastPushApproval: false,
-          },
-        ],
-        requiredStatusChecks: [{ strict: true, contexts: ["lint", "format", "test", "coverage"] }],
-      });
-    }
+  test("protects the application's branches with its checks, and slipway's main with slipway's", () => {
+    const rule = (repositoryId: string, pattern: string, contexts: string[]) => ({
+      repositoryId,
+      pattern,
+      enforceAdmins: true,
+      allowsForcePushes: false,
+      allowsDeletions: false,
+      requireConversationResolution: true,
+      requiredLinearHistory: false,
+      requiredPullRequestReviews: [
+        {
+          requiredApprovingReviewCount: 1,
+          dismissStaleReviews: true,
+          requireCodeOwnerReviews: false,
+          requireLastPushApproval: false,
+        },
+      ],
+      requiredStatusChecks: [{ strict: true, contexts }],
+    });
+    const app = ["lint", "format", "test", "coverage"];
+    expect(byName(ofType(stack, BRANCH_PROTECTION))).toEqual({
+      "repository-production-branch": rule("acme-web", "main", app),
+      "repository-staging-branch": rule("acme-web", "staging", app),
+      "repository-platform-branch": rule("slipway", "main", ["test"]),
+    });
   });
 
   test.each([
     [0, ["test"]],
-    [1, ["lint", "format", "test", "coverage"]],
     [2, ["build", "e2e"]],
     [6, ["ci / test (22.x)"]],
   ])(
-    "requires %i approvals and exactly the checks %j, strict, on both branches",
+    "requires %i approvals everywhere, and the checks %j on the application's branches",
     async (approvals, checks) => {
       const captured = await run({ requiredApprovals: approvals, requiredChecks: checks });
       const rules = ofType(captured, BRANCH_PROTECTION);
-      expect(rules.map((r) => r.inputs["pattern"])).toEqual(
-        expect.arrayContaining(["main", "staging"]),
-      );
+      expect(
+        Object.fromEntries(rules.map((r) => [r.name, r.inputs["requiredStatusChecks"]])),
+      ).toEqual({
+        "repository-production-branch": [{ strict: true, contexts: checks }],
+        "repository-staging-branch": [{ strict: true, contexts: checks }],
+        "repository-platform-branch": [{ strict: true, contexts: ["test"] }],
+      });
       for (const rule of rules) {
-        expect(rule.inputs["requiredStatusChecks"]).toEqual([{ strict: true, contexts: checks }]);
         expect(rule.inputs["requiredPullRequestReviews"]).toEqual([
           expect.objectContaining({ requiredApprovingReviewCount: approvals }),
         ]);
@@ -112,9 +144,9 @@ describe("RepositoryProcess", () => {
     },
   );
 
-  test("turns the optional rules on from config and lets admins bypass only when told", async () => {
+  test("turns the optional rules on from config, for both repositories", async () => {
     const captured = await run({
-      productionBranch: "master",
+      productionBranch: "trunk",
       stagingBranch: "develop",
       requireCodeOwnerReviews: true,
       requireLastPushApproval: true,
@@ -123,42 +155,87 @@ describe("RepositoryProcess", () => {
       requireLinearHistory: true,
       enforceAdmins: false,
     });
-    const rule = one(captured, BRANCH_PROTECTION, "repository-production-branch").inputs;
-    expect(rule).toEqual(
-      expect.objectContaining({
-        pattern: "master",
-        enforceAdmins: false,
-        requireConversationResolution: false,
-        requiredLinearHistory: true,
-        requiredPullRequestReviews: [
-          {
-            requiredApprovingReviewCount: 1,
-            dismissStaleReviews: false,
-            requireCodeOwnerReviews: true,
-            requireLastPushApproval: true,
-          },
-        ],
-      }),
-    );
-    expect(one(captured, BRANCH_PROTECTION, "repository-staging-branch").inputs["pattern"]).toBe(
-      "develop",
-    );
+    const patterns = ofType(captured, BRANCH_PROTECTION).map((r) => [r.name, r.inputs["pattern"]]);
+    expect(Object.fromEntries(patterns)).toEqual({
+      "repository-production-branch": "trunk",
+      "repository-staging-branch": "develop",
+      "repository-platform-branch": "main",
+    });
+    for (const rule of ofType(captured, BRANCH_PROTECTION)) {
+      expect(rule.inputs).toEqual(
+        expect.objectContaining({
+          enforceAdmins: false,
+          requireConversationResolution: false,
+          requiredLinearHistory: true,
+          requiredPullRequestReviews: [
+            {
+              requiredApprovingReviewCount: 1,
+              dismissStaleReviews: false,
+              requireCodeOwnerReviews: true,
+              requireLastPushApproval: true,
+            },
+          ],
+        }),
+      );
+    }
     for (const env of ofType(captured, ENVIRONMENT)) {
       expect(env.inputs["canAdminsBypass"]).toBe(true);
     }
+    const policies = ofType(captured, DEPLOYMENT_POLICY).map((p) => [
+      p.name,
+      p.inputs["branchPattern"],
+    ]);
+    expect(Object.fromEntries(policies)).toEqual({
+      "repository-staging-from-staging-branch": "develop",
+      "repository-staging-from-production-branch": "trunk",
+      "repository-production-from-production-branch": "trunk",
+      "repository-platform-infrastructure-from-platform-branch": "main",
+      "repository-platform-drift-from-platform-branch": "main",
+    });
   });
 
-  test("declares staging and production environments that only the right branches reach", () => {
-    for (const environment of ["staging", "production"]) {
-      expect(one(stack, ENVIRONMENT, `repository-${environment}-environment`).inputs).toEqual({
+  test("makes every subject of the application's repository end in the workflow that runs the job", () => {
+    expect(one(stack, SUBJECT_TEMPLATE).inputs).toEqual({
+      repository: "acme-web",
+      useDefault: false,
+      includeClaimKeys: ["repo", "context", "job_workflow_ref"],
+    });
+  });
+
+  test("declares the environments, each reachable only from its branches", () => {
+    const custom = { protectedBranches: false, customBranchPolicies: true };
+    expect(byName(ofType(stack, ENVIRONMENT))).toEqual({
+      "repository-review-environment": {
         repository: "acme-web",
-        environment,
+        environment: "review",
         canAdminsBypass: false,
-        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
-      });
-    }
-    const policies = ofType(stack, DEPLOYMENT_POLICY).map((p) => [p.name, p.inputs]);
-    expect(Object.fromEntries(policies)).toEqual({
+      },
+      "repository-staging-environment": {
+        repository: "acme-web",
+        environment: "staging",
+        canAdminsBypass: false,
+        deploymentBranchPolicy: custom,
+      },
+      "repository-production-environment": {
+        repository: "acme-web",
+        environment: "production",
+        canAdminsBypass: false,
+        deploymentBranchPolicy: custom,
+      },
+      "repository-platform-infrastructure-environment": {
+        repository: "slipway",
+        environment: "infrastructure",
+        canAdminsBypass: false,
+        deploymentBranchPolicy: custom,
+      },
+      "repository-platform-drift-environment": {
+        repository: "slipway",
+        environment: "drift",
+        canAdminsBypass: false,
+        deploymentBranchPolicy: custom,
+      },
+    });
+    expect(byName(ofType(stack, DEPLOYMENT_POLICY))).toEqual({
       "repository-staging-from-staging-branch": {
         repository: "acme-web",
         environment: "staging",
@@ -174,6 +251,16 @@ describe("RepositoryProcess", () => {
         environment: "production",
         branchPattern: "main",
       },
+      "repository-platform-infrastructure-from-platform-branch": {
+        repository: "slipway",
+        environment: "infrastructure",
+        branchPattern: "main",
+      },
+      "repository-platform-drift-from-platform-branch": {
+        repository: "slipway",
+        environment: "drift",
+        branchPattern: "main",
+      },
     });
   });
 
@@ -187,32 +274,148 @@ describe("RepositoryProcess", () => {
       reviewers: [{ users: [githubUserId("octocat"), githubUserId("hubot")] }],
       preventSelfReview: false,
     });
-    expect(
-      one(captured, ENVIRONMENT, "repository-staging-environment").inputs["reviewers"],
-    ).toBeUndefined();
+    const reviewed = ofType(captured, ENVIRONMENT).filter((e) => e.inputs["reviewers"]);
+    expect(reviewed.map((e) => e.name)).toEqual(["repository-production-environment"]);
   });
 
-  test("stores the Heroku API key as a secret Actions secret", () => {
-    const secret = one(stack, SECRET, "repository-heroku-api-key");
-    expect(secret.inputs).toEqual({
-      repository: "acme-web",
-      secretName: "HEROKU_API_KEY",
-      value: new Secret("hk-123"),
+  test("keeps every credential in the environments that need it, as secrets; none repository-wide", () => {
+    expect(ofType(stack, SECRET)).toEqual([]);
+    const secret = (
+      repository: string,
+      environment: string,
+      secretName: string,
+      value: string,
+    ) => ({
+      repository,
+      environment,
+      secretName,
+      value: new Secret(value),
     });
-    expect(secret.inputs["value"]).toBeInstanceOf(Secret);
+    expect(byName(ofType(stack, ENV_SECRET))).toEqual({
+      "repository-review-heroku-api-key": secret(
+        "acme-web",
+        "review",
+        "HEROKU_API_KEY",
+        "hk-review",
+      ),
+      "repository-review-state-secret": secret(
+        "acme-web",
+        "review",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "passphrase-review",
+      ),
+      "repository-staging-heroku-api-key": secret(
+        "acme-web",
+        "staging",
+        "HEROKU_API_KEY",
+        "hk-deploy",
+      ),
+      "repository-staging-state-secret": secret(
+        "acme-web",
+        "staging",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "passphrase-deploy",
+      ),
+      "repository-production-heroku-api-key": secret(
+        "acme-web",
+        "production",
+        "HEROKU_API_KEY",
+        "hk-deploy",
+      ),
+      "repository-production-state-secret": secret(
+        "acme-web",
+        "production",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "passphrase-deploy",
+      ),
+      "repository-platform-infrastructure-heroku-api-key": secret(
+        "slipway",
+        "infrastructure",
+        "HEROKU_API_KEY",
+        "hk-deploy",
+      ),
+      "repository-platform-infrastructure-state-secret": secret(
+        "slipway",
+        "infrastructure",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "passphrase-deploy",
+      ),
+      "repository-platform-drift-state-secret": secret(
+        "slipway",
+        "drift",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "passphrase-deploy",
+      ),
+    });
+    // Declared only once its environment exists.
+    const env = one(stack, ENVIRONMENT, "repository-review-environment");
+    expect(one(stack, ENV_SECRET, "repository-review-heroku-api-key").dependencies).toEqual([
+      env.urn,
+    ]);
   });
 
-  test("declares no Actions secret without a key, and warns how to add one", async () => {
+  test("with Pulumi Cloud, the state secret is the access token", async () => {
+    const captured = await run({ stateBackendUrl: undefined });
+    const names = ofType(captured, ENV_SECRET).map((s) => [s.name, s.inputs["secretName"]]);
+    const states = names.filter(([name]) => String(name).endsWith("state-secret"));
+    expect(Object.fromEntries(states)).toEqual({
+      "repository-review-state-secret": "PULUMI_ACCESS_TOKEN",
+      "repository-staging-state-secret": "PULUMI_ACCESS_TOKEN",
+      "repository-production-state-secret": "PULUMI_ACCESS_TOKEN",
+      "repository-platform-infrastructure-state-secret": "PULUMI_ACCESS_TOKEN",
+      "repository-platform-drift-state-secret": "PULUMI_ACCESS_TOKEN",
+    });
+  });
+
+  test("a credential not configured is not declared, and a warning names where it is missing", async () => {
     const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
     try {
-      const captured = await run({}, { herokuApiKey: undefined });
-      expect(ofType(captured, SECRET)).toEqual([]);
-      expect(warn).toHaveBeenCalledWith(
-        "no Heroku API key is configured, so the HEROKU_API_KEY Actions secret is not declared " +
-          "and deploy workflows cannot reach Heroku. Fix: pulumi config set --secret " +
-          "heroku:apiKey <key> --stack production",
-        expect.any(RepositoryProcess),
+      const captured = await run(
+        { stateBackendUrl: undefined },
+        { credentials: { herokuApiKey: "hk-deploy" }, githubToken: undefined },
       );
+      expect(
+        ofType(captured, ENV_SECRET)
+          .map((s) => s.name)
+          .sort(),
+      ).toEqual([
+        "repository-platform-infrastructure-heroku-api-key",
+        "repository-production-heroku-api-key",
+        "repository-staging-heroku-api-key",
+      ]);
+      expect(warn.mock.calls.map(([message]) => message)).toEqual([
+        "github:token is not configured: this run manages the repositories with GITHUB_TOKEN from " +
+          "the environment, and the infrastructure and drift workflows, which have no such token, " +
+          "cannot. Fix: pulumi config set --secret github:token <token> --stack production",
+        "slipway:stateSecret is not configured, so the staging, production, infrastructure, drift " +
+          "environments have no PULUMI_ACCESS_TOKEN secret and their jobs will fail. Fix: pulumi " +
+          "config set --secret slipway:stateSecret <value> --stack production",
+        "slipway:reviewHerokuApiKey is not configured, so the review environment has no " +
+          "HEROKU_API_KEY secret and its jobs will fail. Fix: pulumi config set --secret " +
+          "slipway:reviewHerokuApiKey <value> --stack production",
+        "slipway:reviewStateSecret is not configured, so the review environment has no " +
+          "PULUMI_ACCESS_TOKEN secret and its jobs will fail. Fix: pulumi config set --secret " +
+          "slipway:reviewStateSecret <value> --stack production",
+      ]);
+      for (const [, resource] of warn.mock.calls) {
+        expect(resource).toBeInstanceOf(RepositoryProcess);
+      }
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test("state in S3 with a KMS key needs no passphrase, so none is asked for", async () => {
+    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      await run(
+        {
+          stateKmsKeyArn:
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        },
+        { credentials: { herokuApiKey: "hk", reviewHerokuApiKey: "hk-review" } },
+      );
+      expect(warn).not.toHaveBeenCalled();
     } finally {
       warn.mockRestore();
     }
@@ -225,50 +428,71 @@ describe("RepositoryProcess", () => {
     });
   });
 
-  test("the deploy role trusts exactly this repository's staging and production environments", () => {
-    const role = one(stack, ROLE, "repository-deploy");
-    expect(role.inputs["description"]).toBe(
-      "GitHub Actions deploys of acme/acme-web (staging and production environments)",
+  test.each([...ROLES])(
+    "the %s role: its exact trust, its one policy, attached",
+    (role: RoleName) => {
+      const created = one(stack, ROLE, `repository-${role}`);
+      expect(created.inputs["maxSessionDuration"]).toBe(3600);
+      expect(json(created.inputs["assumeRolePolicy"])).toEqual(
+        githubTrustPolicy(OIDC_ARN, trustedSubjects(role, repos)),
+      );
+      const policy = one(stack, POLICY, `repository-${role}`);
+      expect(policy.inputs["description"]).toBe(
+        `What the ${role} role may do (slipway: components/repository-permissions.ts)`,
+      );
+      expect(json(policy.inputs["policy"])).toEqual(
+        rolePolicy(
+          role,
+          // The stack's region, and us-east-1 where the health check alarms and their topic live.
+          { partition: "aws", accountId: MOCK_ACCOUNT_ID, regions: ["us-east-1", "us-east-1"] },
+          parseStateBackend(STATE, "slipway"),
+        ),
+      );
+      expect(one(stack, ATTACHMENT, `repository-${role}-policy`).inputs).toEqual({
+        role: created.state["name"],
+        policyArn: policy.state["arn"],
+      });
+    },
+  );
+
+  test("scopes the roles to the stack's region and us-east-1", async () => {
+    const captured = await run({}, { awsRegion: "eu-west-1" });
+    const deploy = json(one(captured, POLICY, "repository-deploy-staging").inputs["policy"]);
+    expect(deploy).toEqual(
+      rolePolicy("deploy-staging", {
+        partition: "aws",
+        accountId: MOCK_ACCOUNT_ID,
+        regions: ["eu-west-1", "us-east-1"],
+      }),
     );
-    expect(role.inputs["maxSessionDuration"]).toBe(3600);
-    expect(json(role.inputs["assumeRolePolicy"])).toEqual({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "GithubActionsOidc",
-          Effect: "Allow",
-          Principal: { Federated: OIDC_ARN },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          Condition: {
-            StringEquals: {
-              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-              "token.actions.githubusercontent.com:sub": [
-                "repo:acme/acme-web:environment:staging",
-                "repo:acme/acme-web:environment:production",
-              ],
-            },
-          },
-        },
-      ],
-    });
   });
 
-  test("the preview role trusts only this repository's pull requests", () => {
-    const trust = json(one(stack, ROLE, "repository-preview").inputs["assumeRolePolicy"]);
-    expect(trust).toEqual({
-      Version: "2012-10-17",
-      Statement: [
-        expect.objectContaining({
-          Principal: { Federated: OIDC_ARN },
-          Condition: {
-            StringEquals: {
-              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-              "token.actions.githubusercontent.com:sub": ["repo:acme/acme-web:pull_request"],
-            },
-          },
-        }),
-      ],
-    });
+  test("with Pulumi Cloud there is no review role, and the review environment no role ARN", async () => {
+    const captured = await run({ stateBackendUrl: undefined });
+    expect(
+      ofType(captured, ROLE)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual([
+      "repository-deploy-production",
+      "repository-deploy-staging",
+      "repository-infrastructure",
+      "repository-preview",
+    ]);
+    expect(
+      ofType(captured, ENV_VARIABLE)
+        .map((v) => v.inputs["environment"])
+        .sort(),
+    ).toEqual(["drift", "infrastructure", "production", "staging"]);
+    expect(
+      ofType(captured, VARIABLE)
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual([
+      "repository-aws-region",
+      "repository-platform-aws-preview-role-arn",
+      "repository-platform-aws-region",
+    ]);
   });
 
   test("reuses an existing OIDC provider by ARN instead of creating one", async () => {
@@ -284,81 +508,63 @@ describe("RepositoryProcess", () => {
     expect(captured.outputs["oidcProviderArn"]).toBe(existing);
   });
 
-  test("permissions: read for both roles, deploy (no IAM writes) for the deploy role only", () => {
-    expect(one(stack, POLICY, "repository-read").inputs).toEqual({
-      description: "Read what slipway deploys, for plans and previews of acme/acme-web",
-      policy: JSON.stringify(readPolicy()),
-    });
-    const deploy = one(stack, POLICY, "repository-deploy").inputs;
-    expect(deploy["description"]).toBe(
-      "Deploy slipway's stacks from acme/acme-web (no IAM changes)",
-    );
-    expect(json(deploy["policy"])).toEqual(
-      deployPolicy({
-        partition: "aws",
-        accountId: MOCK_ACCOUNT_ID,
-        regions: ["us-east-1", "us-east-1"],
-      }),
-    );
-    const arnOf = (type: string, name: string) => one(stack, type, name).state["arn"];
-    const nameOf = (name: string) => one(stack, ROLE, name).state["name"];
-    const attachments = ofType(stack, ATTACHMENT).map((a) => [a.name, a.inputs]);
-    expect(Object.fromEntries(attachments)).toEqual({
-      "repository-deploy-read": {
-        role: nameOf("repository-deploy"),
-        policyArn: arnOf(POLICY, "repository-read"),
-      },
-      "repository-deploy-deploy": {
-        role: nameOf("repository-deploy"),
-        policyArn: arnOf(POLICY, "repository-deploy"),
-      },
-      "repository-preview-read": {
-        role: nameOf("repository-preview"),
-        policyArn: arnOf(POLICY, "repository-read"),
-      },
-    });
-  });
-
-  test("hands the role ARNs and the region to workflows as Actions variables", async () => {
+  test("hands each environment its role's ARN, and each repository the region and backend", async () => {
     const captured = await run({}, { awsRegion: "eu-west-1" });
-    const roleArn = (name: string) => one(captured, ROLE, name).state["arn"];
-    const variables = ofType(captured, VARIABLE).map((v) => [v.name, v.inputs]);
-    expect(Object.fromEntries(variables)).toEqual({
-      "repository-aws-role-arn": {
-        repository: "acme-web",
-        variableName: "AWS_ROLE_ARN",
-        value: roleArn("repository-deploy"),
-      },
-      "repository-aws-preview-role-arn": {
-        repository: "acme-web",
-        variableName: "AWS_PREVIEW_ROLE_ARN",
-        value: roleArn("repository-preview"),
-      },
+    const arn = (role: RoleName) => one(captured, ROLE, `repository-${role}`).state["arn"];
+    const variable = (repository: string, environment: string, role: RoleName) => ({
+      repository,
+      environment,
+      variableName: "AWS_ROLE_ARN",
+      value: arn(role),
+    });
+    expect(byName(ofType(captured, ENV_VARIABLE))).toEqual({
+      "repository-review-aws-role-arn": variable("acme-web", "review", "review"),
+      "repository-staging-aws-role-arn": variable("acme-web", "staging", "deploy-staging"),
+      "repository-production-aws-role-arn": variable("acme-web", "production", "deploy-production"),
+      "repository-platform-infrastructure-aws-role-arn": variable(
+        "slipway",
+        "infrastructure",
+        "infrastructure",
+      ),
+      "repository-platform-drift-aws-role-arn": variable("slipway", "drift", "preview"),
+    });
+    expect(byName(ofType(captured, VARIABLE))).toEqual({
       "repository-aws-region": {
         repository: "acme-web",
         variableName: "AWS_REGION",
         value: "eu-west-1",
       },
+      "repository-platform-aws-region": {
+        repository: "slipway",
+        variableName: "AWS_REGION",
+        value: "eu-west-1",
+      },
+      "repository-platform-aws-preview-role-arn": {
+        repository: "slipway",
+        variableName: "AWS_PREVIEW_ROLE_ARN",
+        value: arn("preview"),
+      },
+      "repository-pulumi-backend-url": {
+        repository: "acme-web",
+        variableName: "PULUMI_BACKEND_URL",
+        value: STATE,
+      },
+      "repository-platform-pulumi-backend-url": {
+        repository: "slipway",
+        variableName: "PULUMI_BACKEND_URL",
+        value: STATE,
+      },
     });
-    const deploy = json(one(captured, POLICY, "repository-deploy").inputs["policy"]) as {
-      Statement: { Sid: string; Resource: unknown }[];
-    };
-    // The stack's region, and us-east-1 where the health check alarms and their topic live.
-    expect(deploy.Statement.find((s) => s.Sid === "Database")?.Resource).toEqual([
-      `arn:aws:rds:eu-west-1:${MOCK_ACCOUNT_ID}:*`,
-      `arn:aws:rds:us-east-1:${MOCK_ACCOUNT_ID}:*`,
-    ]);
   });
 
-  test("manages the repository through its own provider for the owner, token kept secret", async () => {
-    const captured = await run({}, { githubToken: "ghp_example" });
-    const provider = one(captured, PROVIDER, "repository-github");
+  test("manages both repositories through one provider for the owner, token kept secret", () => {
+    const provider = one(stack, PROVIDER, "repository-github");
     expect(provider.inputs).toEqual(
       expect.objectContaining({ owner: "acme", token: new Secret("ghp_example") }),
     );
-    const component = one(captured, REPOSITORY_PROCESS_TYPE, "repository");
-    const children = captured.resources.filter((r) => r.parent === component.urn);
-    expect(children.length).toBe(20);
+    const component = one(stack, REPOSITORY_PROCESS_TYPE, "repository");
+    const children = stack.resources.filter((r) => r.parent === component.urn);
+    expect(children.length).toBe(50);
     for (const child of children) {
       expect(child.name.startsWith("repository-")).toBe(true);
       expect(child.protect).toBe(false);
@@ -368,31 +574,58 @@ describe("RepositoryProcess", () => {
     }
   });
 
-  test("exposes the protected branches, environments and role ARNs", () => {
+  test("slipway under another owner gets a provider of its own, with the same token", async () => {
+    const captured = await run({ platformRepository: "acme-platform/slipway" });
+    const platform = one(captured, PROVIDER, "repository-platform-github");
+    expect(platform.inputs).toEqual(
+      expect.objectContaining({ owner: "acme-platform", token: new Secret("ghp_example") }),
+    );
+    const onPlatform = captured.resources.filter(
+      (r) => r.type.startsWith("github:") && r.inputs["repository"] === "slipway",
+    );
+    expect(onPlatform.length).toBe(12);
+    for (const resource of [
+      ...onPlatform,
+      one(captured, BRANCH_PROTECTION, "repository-platform-branch"),
+    ]) {
+      expect(resource.provider?.startsWith(`${platform.urn}::`)).toBe(true);
+    }
+    expect(
+      one(captured, BRANCH_PROTECTION, "repository-production-branch").provider?.startsWith(
+        `${one(captured, PROVIDER, "repository-github").urn}::`,
+      ),
+    ).toBe(true);
+  });
+
+  test("exposes the repositories, protected branches, environments and role ARNs", () => {
+    const arn = (role: RoleName) => one(stack, ROLE, `repository-${role}`).state["arn"];
     expect(stack.outputs).toEqual({
       repository: "acme/acme-web",
-      protectedBranches: ["main", "staging"],
-      environments: ["staging", "production"],
-      roleArn: one(stack, ROLE, "repository-deploy").state["arn"],
-      previewRoleArn: one(stack, ROLE, "repository-preview").state["arn"],
+      platformRepository: "acme/slipway",
+      protectedBranches: { "acme/acme-web": ["main", "staging"], "acme/slipway": ["main"] },
+      environments: {
+        "acme/acme-web": ["review", "staging", "production"],
+        "acme/slipway": ["infrastructure", "drift"],
+      },
+      roleArns: Object.fromEntries(ROLES.map((role) => [role, arn(role)])),
       oidcProviderArn: OIDC_ARN,
     });
   });
 
-  test.each(["owner", "repository"])(
-    "stops with a SlipwayError naming slipway:github.%s when it is missing",
-    async (key) => {
-      await expect(run({ [key]: undefined })).rejects.toThrow(
-        `slipway:github.${key}: missing: the repository process needs the repository it protects.`,
-      );
-    },
-  );
+  test("stops with a SlipwayError naming every repository key that is missing", async () => {
+    await expect(run({ owner: undefined, platformRepository: undefined })).rejects.toThrow(
+      "slipway:github.owner: missing: the repository process needs both repositories it protects. " +
+        "Fix: pulumi config set --path 'slipway:github.owner' acme\n" +
+        "slipway:github.platformRepository: missing: the repository process needs both " +
+        "repositories it protects. Fix: pulumi config set --path 'slipway:github.platformRepository' acme/slipway",
+    );
+  });
 });
 
 test("the staging stack declares no repository process", async () => {
   const plan = await planStack("staging");
   const types = new Set(plan.resources.map((r) => r.type));
-  for (const type of [REPOSITORY_PROCESS_TYPE, BRANCH_PROTECTION, ENVIRONMENT, SECRET, ROLE]) {
+  for (const type of [REPOSITORY_PROCESS_TYPE, BRANCH_PROTECTION, ENVIRONMENT, ENV_SECRET, ROLE]) {
     expect(types.has(type)).toBe(false);
   }
 });

@@ -4,6 +4,7 @@ import { createAppProvider } from "../../components/heroku/app";
 import { Faults } from "./fake";
 import { STACKS } from "./fake/state";
 import { Driven, sent, testOptions, useFake } from "./providers";
+import { rejectionOf } from "./support";
 
 const fake = useFake();
 const ACME = { name: "acme-web", buildpacks: ["heroku/nodejs"] };
@@ -52,6 +53,38 @@ describe("check", () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     expect(await app.failures({ name: unknown, buildpacks: [unknown] })).toEqual([]);
   });
+});
+
+test("a create that fails once the app exists keeps it for Pulumi; the next pulumi up finishes it", async () => {
+  fake().fault("PUT /apps/{app}/buildpack-installations", Faults.unauthorized());
+  const error = await rejectionOf<Error & { id: string; properties: Record<string, unknown> }>(
+    app.create({ ...ACME, maintenance: true }),
+  );
+  const id = fake().state.app("acme-web").app.id;
+  const created = {
+    name: "acme-web",
+    region: "us",
+    stack: "heroku-24",
+    buildpacks: [],
+    maintenance: false,
+    acm: false,
+    appId: id,
+    webUrl: fake().state.app(id).app.web_url,
+    gitUrl: "https://git.heroku.com/acme-web.git",
+  };
+  expect(error.message).toMatch(
+    /^Heroku API PUT \/apps\/[0-9a-f-]+\/buildpack-installations answered 401/,
+  );
+  expect([error.id, error.properties]).toEqual([id, created]);
+  // What the engine does next: an update from the outputs it kept.
+  fake().clearRequests();
+  app.id = error.id;
+  app.outs = error.properties;
+  await app.update({ ...ACME, maintenance: true });
+  expect(sent(fake())).toEqual([
+    `PATCH /apps/${id} {"maintenance":true}`,
+    `PUT /apps/${id}/buildpack-installations {"updates":[{"buildpack":"heroku/nodejs"}]}`,
+  ]);
 });
 
 test("create sends the app, its buildpacks and ACM; outputs carry ids and URLs", async () => {

@@ -91,6 +91,7 @@ describe("HerokuApp", () => {
       [T("App"), "web-app", true, true],
       [T("ConfigVars"), "web-config", true, true],
       [T("AppFeature"), "web-feature-preboot", false, true],
+      [T("AppFeature"), "web-feature-runtime-dyno-metadata", false, true],
       [T("Formation"), "web-formation", false, true],
       [T("AppWebhook"), "web-release-webhook", false, true],
     ]);
@@ -122,7 +123,7 @@ describe("HerokuApp", () => {
         worker: { quantity: 1, size: "standard-1x" },
       },
     });
-    expect(one(stack, T("AppFeature")).inputs).toEqual({
+    expect(one(stack, T("AppFeature"), "web-feature-preboot").inputs).toEqual({
       ...P,
       app: APP_ID,
       feature: "preboot",
@@ -154,13 +155,20 @@ describe("HerokuApp", () => {
     ]);
   });
 
-  test("staging: nothing protected, no feature, no webhook", async () => {
+  test("staging: nothing protected, runtime dyno metadata its only feature, no webhook", async () => {
     const stack = await app("staging");
     expect(children(stack, HEROKU_APP_TYPE).map((r) => [r.type, r.name, r.protect])).toEqual([
       [T("App"), "web-app", false],
       [T("ConfigVars"), "web-config", false],
+      [T("AppFeature"), "web-feature-runtime-dyno-metadata", false],
       [T("Formation"), "web-formation", false],
     ]);
+    expect(one(stack, T("AppFeature")).inputs).toEqual({
+      ...P,
+      app: APP_ID,
+      feature: "runtime-dyno-metadata",
+      enabled: true,
+    });
     expect(one(stack, T("ConfigVars")).inputs).toEqual({
       ...P,
       app: APP_ID,
@@ -169,12 +177,26 @@ describe("HerokuApp", () => {
     });
   });
 
+  test("runtime-dyno-metadata listed in the config is declared once", async () => {
+    const stack = await capture(() => {
+      new HerokuApp("web", {
+        kind: "staging",
+        settings: { ...staging, features: ["runtime-dyno-metadata", "preboot"] },
+      });
+    });
+    expect(ofType(stack, T("AppFeature")).map((r) => r.name)).toEqual([
+      "web-feature-runtime-dyno-metadata",
+      "web-feature-preboot",
+    ]);
+  });
+
   test("review: the review add-ons and one small web dyno, nothing protected", async () => {
     const stack = await app("review");
     expect(children(stack, HEROKU_APP_TYPE).map((r) => [r.type, r.name, r.protect])).toEqual([
       [T("Addon"), "web-addon-heroku-postgresql", false],
       [T("App"), "web-app", false],
       [T("ConfigVars"), "web-config", false],
+      [T("AppFeature"), "web-feature-runtime-dyno-metadata", false],
       [T("Formation"), "web-formation", false],
     ]);
     expect(one(stack, T("Addon")).inputs).toEqual({
@@ -208,15 +230,21 @@ describe("HerokuApp", () => {
       ["web-addon-heroku-redis", true, "heroku-redis:mini"],
       ["web-addon-heroku-redis-2", true, "heroku-redis:premium-0"],
     ]);
+    // Named by position (a host is part of the secret), the URL a secret in and out.
     expect(
-      byName(ofType(stack, T("LogDrain"))).map((r) => [r.name, r.protect, r.inputs["url"]]),
+      byName(ofType(stack, T("LogDrain"))).map((r) => [
+        r.name,
+        r.protect,
+        r.inputs["url"],
+        r.additionalSecretOutputs,
+      ]),
     ).toEqual([
-      ["web-drain-logs-example-com", false, "syslog+tls://logs.example.com:6514"],
-      ["web-drain-logs-example-com-2", false, "https://logs.example.com/in"],
+      ["web-drain-1", false, new Secret("syslog+tls://logs.example.com:6514"), ["url"]],
+      ["web-drain-2", false, new Secret("https://logs.example.com/in"), ["url"]],
     ]);
     expect(one(stack, T("AppWebhook")).name).toBe("web-webhook-hooks-example-com");
-    expect(one(stack, T("LogDrain"), "web-drain-logs-example-com").state["token"]).toBe(
-      `d.${stableUuid("heroku", "drain-token", "web-drain-logs-example-com")}`,
+    expect(one(stack, T("LogDrain"), "web-drain-1").state["token"]).toBe(
+      `d.${stableUuid("heroku", "drain-token", "web-drain-1")}`,
     );
   });
 

@@ -9,16 +9,18 @@ test("staging: create, refresh, no-op diff and delete, counted by the fake", asy
   const lines: string[] = [];
   const result = await benchHeroku((line) => lines.push(line));
   expect(result).toEqual({
-    resources: ["App", "ConfigVars", "Formation", "PipelineCoupling"],
-    // App: POST and its buildpacks; config vars, formation, coupling: one each.
-    calls: { create: 5, refresh: 4, diff: 0, delete: 3 },
+    resources: ["App", "ConfigVars", "Formation", "AppFeature", "PipelineCoupling"],
+    // App: POST and its buildpacks; config vars, formation, runtime-dyno-metadata, coupling: one
+    // each. Delete: the feature is switched off (one PATCH), the app's DELETE takes the rest but
+    // the coupling's and the config vars'.
+    calls: { create: 6, refresh: 5, diff: 0, delete: 4 },
     terraformSetRefresh: 6,
   });
   expect(lines).toEqual([
-    "bench heroku create: 5 calls (4 staging resources: App, ConfigVars, Formation, PipelineCoupling)",
-    "bench heroku refresh: 4 calls (target 4, one per resource: ok)",
+    "bench heroku create: 6 calls (5 staging resources: App, ConfigVars, Formation, AppFeature, PipelineCoupling)",
+    "bench heroku refresh: 5 calls (target 5, one per resource: ok)",
     "bench heroku no-op diff: 0 calls (target 0: ok)",
-    "bench heroku delete: 3 calls",
+    "bench heroku delete: 4 calls",
     `bench heroku refresh of app, formation, add-on, pipeline, coupling, review-app config: 6 calls (terraform-provider-heroku: ${TERRAFORM_REFRESH_CALLS})`,
   ]);
 }, 20_000);

@@ -4,6 +4,7 @@ import { createAddonProvider, planSatisfies } from "../../components/heroku/addo
 import { createFormationProvider, formationUpdates } from "../../components/heroku/formation";
 import { Faults } from "./fake";
 import { createApp, Driven, sent, testOptions, useFake } from "./providers";
+import { rejectionOf } from "./support";
 
 const fake = useFake({ processTypes: ["web", "worker"] });
 let appId: string;
@@ -183,16 +184,52 @@ describe("Addon", () => {
     expect(opts.sleeps).toEqual([1_000, 1_000, 1_000, 1_000, 1_000]);
   });
 
-  test("an add-on deprovisioned while it is provisioned stops the wait", async () => {
+  test("an add-on deprovisioned while it is provisioned stops the wait; it is gone, not kept", async () => {
     Object.assign(fake().state.settings, { addonProvisionPolls: 3 });
     const sleep = () => {
       fake().state.addon("acme-logs").addon.state = "deprovisioned";
       return Promise.resolve();
     };
     const addon = new Driven(createAddonProvider({ ...options(), sleep }));
-    await expect(
+    const error = await rejectionOf<Error & { id?: string }>(
       addon.create({ app: appId, plan: "papertrail:choklad", name: "acme-logs" }),
-    ).rejects.toThrow('Heroku deprovisioned add-on "acme-logs" while it was being provisioned.');
+    );
+    expect([error.message, error.id]).toEqual([
+      'Heroku deprovisioned add-on "acme-logs" while it was being provisioned.',
+      undefined,
+    ]);
+  });
+
+  test("a poll that fails keeps the add-on for Pulumi; the next pulumi up waits for it", async () => {
+    Object.assign(fake().state.settings, { addonProvisionPolls: 2 });
+    const addon = new Driven(createAddonProvider(options()));
+    fake().fault("GET /apps/{app}/addons/{add-on}", Faults.unauthorized());
+    const error = await rejectionOf<Error & { id: string; properties: Record<string, unknown> }>(
+      addon.create({ app: appId, plan: "heroku-redis:mini", name: "acme-cache" }),
+    );
+    const made = fake().state.addon("acme-cache").addon;
+    expect([error.id, error.properties]).toEqual([
+      made.id,
+      {
+        app: appId,
+        plan: "heroku-redis:mini",
+        name: "acme-cache",
+        addonId: made.id,
+        configVarNames: ["REDIS_URL"],
+      },
+    ]);
+    expect(error.message).toMatch(/answered 401 unauthorized/);
+    // What the engine does next: an update with nothing changed, from the kept outputs.
+    fake().clearRequests();
+    addon.id = error.id;
+    addon.outs = error.properties;
+    const outs = await addon.update({ app: appId, plan: "heroku-redis:mini", name: "acme-cache" });
+    expect(sent(fake())).toEqual([
+      `GET /apps/${appId}/addons/${made.id}`,
+      `GET /apps/${appId}/addons/${made.id}`,
+    ]);
+    expect(outs).toEqual(error.properties);
+    expect(made.state).toBe("provisioned");
   });
 
   test("a plan of the same service changes in place; another service replaces the add-on", async () => {

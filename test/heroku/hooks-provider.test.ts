@@ -171,16 +171,28 @@ describe("LogDrain", () => {
     fake().fault("POST /apps/{app}/log-drains", Faults.applyThen(Faults.unavailable()));
     await drain.create({ app: appId, url: URL });
     const again = new Driven(createLogDrainProvider(testOptions(fake())));
+    fake().clearRequests();
     await again.create({ app: appId, url: URL });
     expect(fake().state.drains.size).toBe(1);
     expect(again.id).toBe(drain.id);
+    // The URL carries a token: the drain is found by listing, never by putting it in a path.
+    expect(sent(fake())).toEqual([
+      `POST /apps/${appId}/log-drains {"url":"${URL}"}`,
+      `GET /apps/${appId}/log-drains`,
+    ]);
   });
 
-  test("check", async () => {
-    expect(await drain.failures({ app: appId, url: "ftp://logs" })).toEqual([
+  test("check never shows the URL it refuses: it carries the log service's token", async () => {
+    expect(await drain.failures({ app: appId, url: "ftp://user:t0k3n@logs" })).toEqual([
       {
         property: "url",
-        reason: 'got "ftp://logs"; allowed: an https://, syslog:// or syslog+tls:// URL',
+        reason: 'got "[secret]"; allowed: an https://, syslog:// or syslog+tls:// URL',
+      },
+    ]);
+    expect(await drain.failures({ app: appId })).toEqual([
+      {
+        property: "url",
+        reason: "got nothing; allowed: an https://, syslog:// or syslog+tls:// URL",
       },
     ]);
   });

@@ -6,10 +6,12 @@ import {
   containsUnknown,
   defineProvider,
   diffInputs,
+  initFailure,
   isUuid,
   sameValue,
   UNKNOWN_VALUE,
 } from "../../components/heroku/provider";
+import { rejectionOf } from "./support";
 
 test.each([
   [{ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 }, true],
@@ -27,6 +29,11 @@ test.each([
   [UNKNOWN_VALUE, true],
   [[1, UNKNOWN_VALUE], true],
   [{ a: { b: UNKNOWN_VALUE } }, true],
+  // The engine's typed sentinels: bool, number, object.
+  ["1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", true],
+  [{ n: "3eeb2bf0-c639-47a8-9e75-3b44932eb421" }, true],
+  [["dd056dcd-154b-4c76-9bd3-c8f88648b5ff"], true],
+  ["01234567-89ab-4cde-8f01-000000000001", false],
   [{ a: "known" }, false],
   [null, false],
 ])("containsUnknown(%j) is %s", (value, expected) => {
@@ -70,13 +77,15 @@ describe("diffInputs", () => {
     ["a name", { name: "b", region: "us", plan: "x:1" }, true, []],
     ["a region", { name: "a", region: "eu", plan: "x:1" }, true, ["region"]],
     ["a plan by the rule", { name: "a", region: "us", plan: "y:1" }, true, ["plan"]],
+    // Unknown in a preview: a change, never a replacement (the update's diff decides).
+    ["an unknown region (preview)", { name: "a", region: UNKNOWN_VALUE, plan: "x:1" }, true, []],
+    ["an unknown plan (preview)", { name: "a", region: "us", plan: UNKNOWN_VALUE }, true, []],
     [
-      "an unknown region (preview)",
-      { name: "a", region: UNKNOWN_VALUE, plan: "x:1" },
+      "a known region change beside an unknown plan",
+      { name: "a", region: "eu", plan: UNKNOWN_VALUE },
       true,
       ["region"],
     ],
-    ["an unknown plan (preview)", { name: "a", region: "us", plan: UNKNOWN_VALUE }, true, ["plan"]],
   ])("%s", (_what, news, changes, replaces) => {
     expect(diffInputs(spec as never, olds as never, news as never)).toEqual({
       changes,
@@ -151,4 +160,62 @@ test("a provider answers a gone resource with no id, as the engine expects", asy
   });
   expect(await provider.read!("x", { __provider: "text" })).toEqual({});
   expect(await provider.read!("x")).toEqual({});
+});
+
+describe("failed creates and updates, as the SDK's host reads them", () => {
+  /** A provider whose create and update fail with `error`. */
+  const failing = (error: () => Error) =>
+    defineProvider({
+      inputs: [],
+      replaceOn: {},
+      check: () => ({ inputs: {}, failures: [] }),
+      create: () => Promise.reject(error()),
+      read: () => Promise.resolve(undefined),
+      update: () => Promise.reject(error()),
+      delete: () => Promise.resolve(),
+    });
+  const inputs = { a: "1", __provider: "exports.handler = ..." };
+
+  test("an init failure keeps __provider, which the host needs for every later call", async () => {
+    const provider = failing(() =>
+      initFailure(new Error("not ready"), "id-1", { a: "1", b: undefined }),
+    );
+    for (const failed of [provider.create(inputs), provider.update!("id-1", inputs, inputs)]) {
+      const error = await rejectionOf<Error & Record<string, unknown>>(failed);
+      expect([error.message, error.id, error.properties, error.reasons]).toEqual([
+        "not ready",
+        "id-1",
+        { a: "1", __provider: "exports.handler = ..." },
+        ["not ready"],
+      ]);
+    }
+  });
+
+  test("an init failure made from a thrown string keeps it as the message", () => {
+    const error = initFailure("timed out", "id-2", {}) as Error & { reasons: string[] };
+    expect([error.message, error.reasons]).toEqual(["timed out", ["timed out"]]);
+  });
+
+  test("any other error with an id (Heroku's error id) loses it: the host would record a resource", async () => {
+    const heroku = () =>
+      Object.assign(new Error("Heroku API POST /apps answered 422 invalid_params: Name is taken"), {
+        id: "invalid_params",
+      });
+    const provider = failing(heroku);
+    for (const failed of [provider.create(inputs), provider.update!("x", inputs, inputs)]) {
+      const error = await rejectionOf<Error & { cause: Error & { id: string } }>(failed);
+      expect(Object.keys(error)).not.toContain("id");
+      expect([error.message, error.cause.id]).toEqual([
+        "Heroku API POST /apps answered 422 invalid_params: Name is taken",
+        "invalid_params",
+      ]);
+      expect(error.stack).toBe(error.cause.stack);
+    }
+  });
+
+  test("errors without an id pass unchanged", async () => {
+    const original = new Error("plain");
+    const error = await rejectionOf(failing(() => original).create(inputs));
+    expect(error).toBe(original);
+  });
 });

@@ -68,7 +68,7 @@ describe("readStackFacts", () => {
       repository: {
         owner: "acme",
         repository: "acme-web",
-        productionBranch: "master",
+        productionBranch: "main",
         stagingBranch: "staging",
       },
       deploy: DEFAULT_DEPLOY,

@@ -92,6 +92,20 @@ describe("runUnderMocks", () => {
     expect(known.outputs["pipelineId"]).toBe("p-1");
   });
 
+  test("a referenced stack's secret outputs stay secret, its other outputs plain, as the engine gives them", async () => {
+    const captured = await run(
+      () => {
+        const ref = new pulumi.StackReference("organization/slipway/production");
+        return { id: ref.getOutput("pipelineId"), token: ref.getOutput("token") };
+      },
+      { pipelineId: "p-1", token: new Secret("t-1") },
+    );
+    expect(captured.outputs).toStrictEqual({ id: "p-1", token: new Secret("t-1") });
+    expect(redact(captured.outputs)).toEqual({ id: "p-1", token: "[secret]" });
+    const reference = captured.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
+    expect(reference?.state["secretOutputNames"]).toEqual(["token"]);
+  });
+
   test("a program that throws fails the run with its error, without crashing the process", async () => {
     await expect(
       run(() => {

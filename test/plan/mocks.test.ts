@@ -115,6 +115,23 @@ describe("mockResource gives realistic, stable outputs", () => {
     expect(state["gitUrl"]).toBe("https://git.heroku.com/acme-web.git");
   });
 
+  test("a random id answers its bytes in every encoding the provider gives", () => {
+    const { id, state } = resource("random:index/randomId:RandomId", "suffix", { byteLength: 4 });
+    const hex = stableHex(8, "id", "suffix");
+    const bytes = Buffer.from(hex, "hex");
+    expect({ id, state }).toEqual({
+      id: bytes.toString("base64url"),
+      state: {
+        byteLength: 4,
+        hex,
+        dec: String(parseInt(hex, 16)),
+        b64Std: bytes.toString("base64"),
+        b64Url: bytes.toString("base64url"),
+      },
+    });
+    expect(resource("random:index/randomId:RandomId", "suffix").state["hex"]).toHaveLength(16);
+  });
+
   test("a random password is 32 characters unless asked otherwise", () => {
     expect(
       String(resource("random:index/randomPassword:RandomPassword", "pw").state["result"]),

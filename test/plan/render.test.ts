@@ -1,29 +1,13 @@
-import type { CapturedResource } from "../../cli/plan/capture";
 import type { StackPlan } from "../../cli/plan";
 import { exitCodeFor } from "../../cli/plan";
 import { render, toJson } from "../../cli/plan/render";
 import { Secret, UNKNOWN } from "../../cli/plan/values";
+import { capturedResource } from "../support/stacks";
 
 const ROOT = "urn:pulumi:production::slipway::pulumi:pulumi:Stack::slipway-production";
 const APP_COMPONENT = "urn:pulumi:production::slipway::slipway:heroku:HerokuApp::web";
 
-function resource(
-  partial: Partial<CapturedResource> & Pick<CapturedResource, "urn" | "type" | "name">,
-): CapturedResource {
-  return {
-    protect: false,
-    custom: true,
-    read: false,
-    dependencies: [],
-    deleteBeforeReplace: false,
-    ignoreChanges: [],
-    retainOnDelete: false,
-    additionalSecretOutputs: [],
-    inputs: {},
-    state: {},
-    ...partial,
-  };
-}
+const resource = capturedResource;
 
 const production: StackPlan = {
   project: "slipway",

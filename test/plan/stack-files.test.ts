@@ -20,6 +20,7 @@ runtime: nodejs
 config:
   slipway:environment:
     type: string
+    default: ""
   slipway:database:
     type: object
     default: {}
@@ -43,17 +44,29 @@ describe("readProject", () => {
   test("reads the name, declared keys and project-level values and defaults", () => {
     const project = readProject(projectDir({ "Pulumi.yaml": PROJECT }));
     expect(project.name).toBe("slipway");
-    expect(project.declared).toEqual([
-      "slipway:environment",
-      "slipway:database",
-      "aws:region",
-      "slipway:pipeline",
+    expect(project.declarations).toEqual([
+      {
+        key: "slipway:environment",
+        qualified: "slipway:environment",
+        type: "string",
+        secret: false,
+        fallback: "",
+      },
+      {
+        key: "slipway:database",
+        qualified: "slipway:database",
+        type: "object",
+        secret: false,
+        fallback: {},
+      },
+      { key: "aws:region", qualified: "aws:region", secret: false, fallback: "us-west-2" },
+      {
+        key: "slipway:pipeline",
+        qualified: "slipway:pipeline",
+        secret: false,
+        fallback: { productionStack: "acme/slipway/production" },
+      },
     ]);
-    expect(project.defaults).toEqual({
-      "slipway:database": {},
-      "aws:region": "us-west-2",
-      "slipway:pipeline": { productionStack: "acme/slipway/production" },
-    });
   });
 
   test("a project file without a name is refused", () => {
@@ -92,6 +105,7 @@ describe("readStackConfig", () => {
     multiAz: false
 `,
     "Pulumi.production.yml": "config:\n  slipway:app:\n    name: acme-web\n",
+    "Pulumi.yml-only.yml": "",
     "Pulumi.broken.yaml": "config:\n  slipway:app:\n    name: acme\n   bad: indent\n",
     "Pulumi.list.yaml": "- a\n- b\n",
     "Pulumi.empty.yaml": "",
@@ -111,19 +125,24 @@ describe("readStackConfig", () => {
       "heroku:apiKey": "[secret]",
       "slipway:database": '{"backupRetentionDays":3,"multiAz":false}',
       "slipway:pipeline": '{"productionStack":"acme/slipway/production"}',
+      "slipway:environment": "",
     });
     expect([...stack.secretKeys].sort()).toEqual(["heroku:apiKey", "slipway:secretConfigVars"]);
     expect(stack.values["slipway:database"]).toEqual({ backupRetentionDays: 3, multiAz: false });
   });
 
-  test("finds .yml files too", () => {
-    expect(readStackConfig(project, "production").config["slipway:app"]).toBe(
-      '{"name":"acme-web"}',
-    );
+  test("a .yml stack file is none: the CLI names stack files after Pulumi.yaml", () => {
+    expect(problem(() => readStackConfig(project, "production"))).toEqual({
+      key: "--stack production",
+      message:
+        "Pulumi.production.yaml not found, and the Pulumi CLI does not read Pulumi.production.yml: it names stack files after Pulumi.yaml. Fix: rename Pulumi.production.yml to Pulumi.production.yaml.",
+    });
+    expect(listStacks(project)).not.toContain("yml-only");
   });
 
   test("an empty file is a stack with only project defaults", () => {
     expect(readStackConfig(project, "empty").config).toEqual({
+      "slipway:environment": "",
       "aws:region": "us-west-2",
       "slipway:database": "{}",
       "slipway:pipeline": '{"productionStack":"acme/slipway/production"}',
@@ -134,7 +153,7 @@ describe("readStackConfig", () => {
     expect(problem(() => readStackConfig(project, "qa"))).toEqual({
       key: "--stack qa",
       message:
-        'Pulumi.qa.yaml not found, so there is no stack "qa". Allowed: broken, empty, list, null, production, staging. ' +
+        'Pulumi.qa.yaml not found, so there is no stack "qa". Allowed: broken, empty, list, null, staging. ' +
         "Fix: pass one of them to --stack, or create the stack with `pulumi stack init qa`.",
     });
   });
@@ -171,15 +190,45 @@ describe("readStackConfig", () => {
   });
 });
 
+describe("stackConfigDir", () => {
+  test("stack files are read from the folder it names", () => {
+    const dir = projectDir({ "Pulumi.yaml": `${PROJECT}stackConfigDir: stacks\n` });
+    fs.mkdirSync(path.join(dir, "stacks"));
+    fs.writeFileSync(
+      path.join(dir, "stacks", "Pulumi.qa.yaml"),
+      "config:\n  aws:region: eu-west-1\n",
+    );
+    const project = readProject(dir);
+    expect(project.stackDir).toBe(path.join(dir, "stacks"));
+    expect(listStacks(project)).toEqual(["qa"]);
+    expect(readStackConfig(project, "qa").config["aws:region"]).toBe("eu-west-1");
+  });
+
+  test("config: with a folder name is its old spelling, and both together are refused", () => {
+    const old = readProject(projectDir({ "Pulumi.yaml": "name: slipway\nconfig: stacks\n" }));
+    expect([old.stackDir.endsWith(`${path.sep}stacks`), old.declarations]).toEqual([true, []]);
+    const dir = projectDir({ "Pulumi.yaml": "name: slipway\nconfig: a\nstackConfigDir: b\n" });
+    expect(problem(() => readProject(dir))).toEqual({
+      key: `stackConfigDir in ${path.join(dir, "Pulumi.yaml")}`,
+      message:
+        'the Pulumi CLI refuses the project: "Should not use both config and stackConfigDir to define the stack directory. Use only stackConfigDir instead.". Fix: remove the folder name from config:.',
+    });
+    const odd = projectDir({ "Pulumi.yaml": "name: slipway\nstackConfigDir: [a]\n" });
+    expect(problem(() => readProject(odd)).message).toBe(
+      'got ["a"]. Allowed: a folder name relative to Pulumi.yaml. Fix: stackConfigDir: stacks',
+    );
+  });
+});
+
 describe("listStacks and stackConfigFromValues", () => {
-  test("lists stack files, not the project file", () => {
+  test("lists .yaml stack files, not the project file", () => {
     const dir = projectDir({
       "Pulumi.yaml": PROJECT,
       "Pulumi.b.yaml": "",
       "Pulumi.a.yml": "",
       "notes.yaml": "",
     });
-    expect(listStacks(dir)).toEqual(["a", "b"]);
+    expect(listStacks({ stackDir: dir })).toEqual(["b"]);
   });
 
   test("nested secure values inside lists mark the key secret", () => {

@@ -1,8 +1,9 @@
 // The whole program under the mock runtime, per stack kind: what each kind declares, what is
 // protected, how the stacks connect, and how secrets travel.
 import type { StackPlan } from "../../cli/plan";
-import { redact, Secret } from "../../cli/plan/values";
+import { redact, Secret, UNKNOWN } from "../../cli/plan/values";
 import { stableUuid } from "../../cli/plan/mocks";
+import { rdsCaBundle } from "../../components/rds-ca";
 import { one, ofType, planStack, StackValues } from "../support/stacks";
 
 const list = (plan: StackPlan) => plan.resources.map((r) => `${r.type}::${r.name}`).sort();
@@ -23,6 +24,7 @@ describe("production", () => {
     expect(plan.kind).toBe("production");
     expect(list(plan)).toEqual([
       "aws:cloudwatch/logGroup:LogGroup::database-log",
+      "aws:cloudwatch/logGroup:LogGroup::database-log-upgrade",
       "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-connections",
       "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-cpu",
       "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-db-free-storage",
@@ -33,13 +35,21 @@ describe("production", () => {
       "aws:cloudwatch/metricAlarm:MetricAlarm::alerting-time-to-first-byte",
       "aws:ec2/securityGroup:SecurityGroup::database-sg",
       "aws:iam/openIdConnectProvider:OpenIdConnectProvider::repository-github-oidc",
-      "aws:iam/policy:Policy::repository-deploy",
-      "aws:iam/policy:Policy::repository-read",
-      "aws:iam/role:Role::repository-deploy",
+      "aws:iam/policy:Policy::repository-deploy-production",
+      "aws:iam/policy:Policy::repository-deploy-staging",
+      "aws:iam/policy:Policy::repository-infrastructure",
+      "aws:iam/policy:Policy::repository-preview",
+      "aws:iam/policy:Policy::repository-review",
+      "aws:iam/role:Role::repository-deploy-production",
+      "aws:iam/role:Role::repository-deploy-staging",
+      "aws:iam/role:Role::repository-infrastructure",
       "aws:iam/role:Role::repository-preview",
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-deploy-deploy",
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-deploy-read",
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-preview-read",
+      "aws:iam/role:Role::repository-review",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-deploy-production-policy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-deploy-staging-policy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-infrastructure-policy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-preview-policy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::repository-review-policy",
       "aws:kms/key:Key::alerting-key",
       "aws:rds/instance:Instance::database-instance",
       "aws:rds/parameterGroup:ParameterGroup::database-params",
@@ -47,19 +57,35 @@ describe("production", () => {
       "aws:route53/healthCheck:HealthCheck::alerting-health-check",
       "aws:sns/topic:Topic::alerting-topic",
       "aws:sns/topicSubscription:TopicSubscription::alerting-email-oncall@acme.example",
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::database-ingress-0-0-0-0-0",
-      "github:index/actionsVariable:ActionsVariable::repository-aws-preview-role-arn",
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::database-ingress-192-0-2-10-32",
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::database-ingress-192-0-2-11-32",
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable::repository-platform-drift-aws-role-arn",
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable::repository-platform-infrastructure-aws-role-arn",
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable::repository-production-aws-role-arn",
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable::repository-review-aws-role-arn",
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable::repository-staging-aws-role-arn",
+      "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate::repository-oidc-subject",
       "github:index/actionsVariable:ActionsVariable::repository-aws-region",
-      "github:index/actionsVariable:ActionsVariable::repository-aws-role-arn",
+      "github:index/actionsVariable:ActionsVariable::repository-platform-aws-preview-role-arn",
+      "github:index/actionsVariable:ActionsVariable::repository-platform-aws-region",
+      "github:index/actionsVariable:ActionsVariable::repository-platform-pulumi-backend-url",
+      "github:index/actionsVariable:ActionsVariable::repository-pulumi-backend-url",
+      "github:index/branchProtection:BranchProtection::repository-platform-branch",
       "github:index/branchProtection:BranchProtection::repository-production-branch",
       "github:index/branchProtection:BranchProtection::repository-staging-branch",
+      "github:index/repositoryEnvironment:RepositoryEnvironment::repository-platform-drift-environment",
+      "github:index/repositoryEnvironment:RepositoryEnvironment::repository-platform-infrastructure-environment",
       "github:index/repositoryEnvironment:RepositoryEnvironment::repository-production-environment",
+      "github:index/repositoryEnvironment:RepositoryEnvironment::repository-review-environment",
       "github:index/repositoryEnvironment:RepositoryEnvironment::repository-staging-environment",
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-platform-drift-from-platform-branch",
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-platform-infrastructure-from-platform-branch",
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-production-from-production-branch",
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-staging-from-production-branch",
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::repository-staging-from-staging-branch",
       `${HEROKU}App::app-app`,
       `${HEROKU}AppFeature::app-feature-preboot`,
+      `${HEROKU}AppFeature::app-feature-runtime-dyno-metadata`,
       `${HEROKU}ConfigVars::app-config`,
       `${HEROKU}Formation::app-formation`,
       `${HEROKU}Pipeline::pipeline-pipeline`,
@@ -67,6 +93,7 @@ describe("production", () => {
       "pulumi:providers:aws::alerting-us-east-1",
       "pulumi:providers:github::repository-github",
       "pulumi:pulumi:Stack::slipway-production",
+      "random:index/randomId:RandomId::database-final-snapshot",
       "random:index/randomPassword:RandomPassword::database-password",
       "slipway:aws:Alerting::alerting",
       "slipway:aws:PostgresDatabase::database",
@@ -86,7 +113,7 @@ describe("production", () => {
     ]);
   });
 
-  test("hands the database URL to the app as a secret, beside the plain config vars", () => {
+  test("hands the database URL to the app as a secret, beside the plain config vars and the CA bundle", () => {
     const config = one(plan, `${HEROKU}ConfigVars`);
     const db = one(plan, "aws:rds/instance:Instance");
     const password = one(plan, "random:index/randomPassword:RandomPassword");
@@ -94,12 +121,13 @@ describe("production", () => {
       LOG_LEVEL: "info",
       NODE_ENV: "production",
       WEB_CONCURRENCY: "2",
+      DATABASE_CA_BUNDLE: rdsCaBundle("us-east-1"),
     });
     const secretVars = config.inputs["secretVars"] as Record<string, unknown>;
     expect(Object.keys(secretVars)).toEqual(["DATABASE_URL"]);
     expect(secretVars["DATABASE_URL"]).toEqual(
       new Secret(
-        `postgres://slipway:${String(password.state["result"])}@${String(db.state["address"])}:5432/app?sslmode=require`,
+        `postgres://slipway:${String(password.state["result"])}@${String(db.state["address"])}:5432/app?sslmode=verify-full&sslrootcert=%2Fapp%2F.postgresql%2Froot.crt`,
       ),
     );
     expect(redact(config.inputs)).toMatchObject({ secretVars: { DATABASE_URL: "[secret]" } });
@@ -114,7 +142,7 @@ describe("production", () => {
       pipeline: pipelineId,
       stage: "production",
     });
-    expect(one(plan, `${HEROKU}AppFeature`).inputs).toMatchObject({
+    expect(one(plan, `${HEROKU}AppFeature`, "app-feature-preboot").inputs).toMatchObject({
       app: appId,
       feature: "preboot",
       enabled: true,
@@ -144,16 +172,24 @@ describe("production", () => {
       "appName",
       "databaseEndpoint",
       "databaseIdentifier",
-      "deployRoleArn",
       "healthCheckId",
       "kind",
       "pipelineId",
-      "previewRoleArn",
+      "platformRepository",
       "repository",
+      "roleArns",
       "webUrl",
     ]);
     expect(plan.outputs["kind"]).toBe("production");
     expect(plan.outputs["repository"]).toBe("acme/acme-web");
+    expect(plan.outputs["platformRepository"]).toBe("acme/slipway");
+    expect(Object.keys(plan.outputs["roleArns"] as object).sort()).toEqual([
+      "deploy-production",
+      "deploy-staging",
+      "infrastructure",
+      "preview",
+      "review",
+    ]);
   });
 });
 
@@ -163,18 +199,49 @@ describe("staging", () => {
     const plan = await planStack("staging");
     expect(plan.kind).toBe("staging");
     expect(protectedNames(plan)).toEqual([]);
-    expect(one(plan, "pulumi:pulumi:StackReference").inputs).toEqual({ name: "production" });
+    // Qualified from the running stack, as a local backend names it: a bare name would resolve
+    // to the user's default organization on Pulumi Cloud.
+    expect(one(plan, "pulumi:pulumi:StackReference")).toMatchObject({
+      name: "production",
+      inputs: { name: "organization/slipway/production" },
+    });
     expect(one(plan, `${HEROKU}PipelineCoupling`).inputs).toMatchObject({
       pipeline: production.outputs["pipelineId"],
       stage: "staging",
     });
     expect(ofType(plan, `${HEROKU}Pipeline`)).toEqual([]);
+    // Runtime dyno metadata lets the app name its release to deploy's health check.
+    expect(ofType(plan, `${HEROKU}AppFeature`).map((r) => [r.name, r.inputs["feature"]])).toEqual([
+      ["app-feature-runtime-dyno-metadata", "runtime-dyno-metadata"],
+    ]);
     expect(plan.resources.filter((r) => r.type.startsWith("github:"))).toEqual([]);
     expect(
       ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm")
         .map((r) => r.name)
         .sort(),
     ).toEqual(["alerting-db-free-storage", "alerting-health-check"]);
+  });
+});
+
+describe("the reference to production", () => {
+  test("a fully qualified name stays as it is, and plan still reads production's outputs", async () => {
+    const production = await planStack("production");
+    const plan = await planStack("staging", (values) => {
+      values["slipway:pipeline"] = { productionStack: "acme/slipway/production" };
+    });
+    expect(one(plan, "pulumi:pulumi:StackReference").inputs).toEqual({
+      name: "acme/slipway/production",
+    });
+    expect(one(plan, `${HEROKU}PipelineCoupling`).inputs["pipeline"]).toBe(
+      production.outputs["pipelineId"],
+    );
+  });
+
+  test("another project's stack is not one plan has planned: its outputs are unknown", async () => {
+    const plan = await planStack("staging", (values) => {
+      values["slipway:pipeline"] = { productionStack: "acme/platform/production" };
+    });
+    expect(one(plan, `${HEROKU}PipelineCoupling`).inputs["pipeline"]).toBe(UNKNOWN);
   });
 });
 
@@ -189,6 +256,7 @@ describe("review", () => {
     expect(list(plan)).toEqual([
       `${HEROKU}Addon::app-addon-heroku-postgresql`,
       `${HEROKU}App::app-app`,
+      `${HEROKU}AppFeature::app-feature-runtime-dyno-metadata`,
       `${HEROKU}ConfigVars::app-config`,
       `${HEROKU}Formation::app-formation`,
       `${HEROKU}PipelineCoupling::pipeline-review`,
@@ -237,24 +305,25 @@ describe("secrets from the stack file", () => {
     expect(secretVars["SESSION_SECRET"]).toEqual(new Secret("[secret]"));
   });
 
-  test("a plain DATABASE_URL where RDS provides the secret one stops the plan, naming the plain key", async () => {
+  test("a plain DATABASE_URL stops the plan before anything runs, naming the plain key", async () => {
     await expect(
       planStack("staging", (values) => {
         const app = values["slipway:app"] as { configVars: Record<string, string> };
         app.configVars["DATABASE_URL"] = "postgres://elsewhere";
       }),
     ).rejects.toThrow(
-      "slipway:app.configVars.DATABASE_URL: is also a secret config var (from slipway:secretConfigVars, or DATABASE_URL, which the stack's RDS database sets).",
+      "Pulumi.staging.yaml holds secrets in plain text:\n" +
+        "  - slipway:app.configVars.DATABASE_URL: is a plain config var whose name looks secret",
     );
   });
 
   test("plain values in secretConfigVars stop the plan, naming the key and never the value", async () => {
-    await expect(
-      planStack("staging", (values) => {
-        values["slipway:secretConfigVars"] = { SESSION_SECRET: "hunter2" };
-      }),
-    ).rejects.toThrow(
-      /slipway:secretConfigVars: holds SESSION_SECRET in plain text\. Allowed: values stored as secrets only\./,
+    const plan = planStack("staging", (values) => {
+      values["slipway:secretConfigVars"] = { SESSION_SECRET: "hunter2" };
+    });
+    await expect(plan).rejects.toThrow(
+      "  - slipway:secretConfigVars.SESSION_SECRET: holds a value in plain text",
     );
+    await expect(plan).rejects.not.toThrow("hunter2");
   });
 });

@@ -37,6 +37,7 @@ void pulumi.runtime
     "slipway",
     stack,
     true,
+    "organization",
   )
   .then(() => {
     const monitor = pulumi.runtime.getMonitor();
@@ -53,6 +54,7 @@ void pulumi.runtime
       "--monitor=mock",
       "--project=slipway",
       `--stack=${stack}`,
+      "--organization=organization",
       "--dry-run",
       ".",
     ];

@@ -76,3 +76,22 @@ export function one(stack: CapturedStack, type: string, name?: string): Captured
   }
   return found[0] as CapturedResource;
 }
+
+/** A captured resource with the engine's defaults for everything `partial` leaves out. */
+export function capturedResource(
+  partial: Partial<CapturedResource> & Pick<CapturedResource, "urn" | "type" | "name">,
+): CapturedResource {
+  return {
+    protect: false,
+    custom: true,
+    read: false,
+    dependencies: [],
+    deleteBeforeReplace: false,
+    ignoreChanges: [],
+    retainOnDelete: false,
+    additionalSecretOutputs: [],
+    inputs: {},
+    state: {},
+    ...partial,
+  };
+}

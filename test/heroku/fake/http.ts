@@ -32,6 +32,8 @@ export interface HandlerResult {
   readonly status?: number;
   readonly body: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Range fields Heroku accepts that are another property of the items (`started_at` of builds). */
+  readonly rangeAliases?: Readonly<Record<string, string>>;
 }
 
 export type Handler = (context: HandlerContext) => HandlerResult;

@@ -1,14 +1,26 @@
-// An in-process fake of Heroku's Platform API on 127.0.0.1, for tests of the client and the
-// dynamic providers. Every request is checked as Heroku would (Accept version 3, bearer token, the
-// body against the schema of its link) and every answer against the schema's shape; lists page
-// with 206 + Next-Range; faults are scripted per route; requests are logged and counted.
+// An in-process fake of Heroku's Platform API on 127.0.0.1, for tests of the client, the dynamic
+// providers and the delivery operations. Every request is checked as Heroku would (Accept version
+// 3, bearer token, the body against the schema of its link) and every answer against the schema's
+// shape; lists page with 206 + Next-Range; faults are scripted per route; requests are logged and
+// counted. Beside the API, loopback hosts stand in for S3, the output streams and each app's web
+// URL (outside.ts), so a whole deploy runs against it.
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { DeliveryState, deliveryOf } from "./delivery-state";
 import { addonHandlers } from "./handlers/addons";
 import { appHandlers } from "./handlers/apps";
+import { buildHandlers } from "./handlers/builds";
+import { dynoHandlers } from "./handlers/dynos";
 import { hookHandlers } from "./handlers/hooks";
 import { pipelineHandlers } from "./handlers/pipelines";
+import { spaceHandlers } from "./handlers/spaces";
+import { promotionHandlers } from "./handlers/promotions";
+import { releaseHandlers } from "./handlers/releases";
+import { OutsideRequest, startOutside } from "./outside";
+import { routerHost } from "./router";
+import { storageHost } from "./storage";
+import { routeToRouter } from "./web-routing";
 import { Fault, FaultTarget, parseTarget, targets } from "./faults";
 import { Body, FakeHttpError, Handler, HandlerResult } from "./http";
 import { MAX_PAGE, pageOf } from "./paging";
@@ -18,6 +30,9 @@ import { AddonService, DEFAULT_ADDON_SERVICES, FakeState } from "./state";
 export { Faults } from "./faults";
 export type { Fault } from "./faults";
 export { WEBHOOK_SECRET_HEADER } from "./handlers/hooks";
+export { RELEASE_HEADER } from "./router";
+export type { DeliveryState } from "./delivery-state";
+export type * from "./delivery-types";
 export type * from "./state";
 
 export const FAKE_TOKEN = "fake-heroku-token-0123456789";
@@ -39,6 +54,8 @@ export interface FakeHerokuOptions {
   readonly teams?: readonly string[];
   /** The account's e-mail. @default "dev@example.com" */
   readonly email?: string;
+  /** GETs of an accepted peering answered `provisioning` before `active`. @default 1 */
+  readonly peeringActivationPolls?: number;
   /** The clock for timestamps. @default the real one */
   readonly now?: () => Date;
   /**
@@ -55,7 +72,7 @@ export interface RecordedRequest {
   /** The schema route (`PATCH /apps/{app}/config-vars`), when the path is one. */
   readonly route?: string;
   readonly headers: http.IncomingHttpHeaders;
-  /** The body as sent (text), and parsed when it was JSON. */
+  /** The body as sent (text; `<N bytes>` for an upload), and parsed when it was JSON. */
   readonly rawBody: string;
   readonly body: unknown;
 }
@@ -66,6 +83,12 @@ export interface FakeHeroku {
   readonly token: string;
   /** The world behind the API; change it to play drift. Replaced by `reset()`. */
   readonly state: FakeState;
+  /** Sources, builds, releases, dynos, promotions, and each app's script for them. */
+  readonly delivery: DeliveryState;
+  /** The loopback host that answers for the apps' web URLs (router.ts). */
+  readonly routerUrl: string;
+  /** A fetch that sends requests to apps' web URLs to the router: pass it to health checks. */
+  readonly webFetch: typeof fetch;
   readonly requests: readonly RecordedRequest[];
   /** Answers of the fake that broke the schema (a bug in the fake); stays empty. */
   readonly answerProblems: readonly string[];
@@ -88,6 +111,11 @@ const HANDLERS: Record<string, Handler> = {
   ...addonHandlers,
   ...pipelineHandlers,
   ...hookHandlers,
+  ...spaceHandlers,
+  ...buildHandlers,
+  ...releaseHandlers,
+  ...dynoHandlers,
+  ...promotionHandlers,
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -98,6 +126,24 @@ export async function startFakeHeroku(options: FakeHerokuOptions = {}): Promise<
   if (options.precompile) schema.prepare(Object.keys(HANDLERS));
   const token = options.token ?? FAKE_TOKEN;
   const pageSize = Math.min(options.pageSize ?? MAX_PAGE, MAX_PAGE);
+  const requests: RecordedRequest[] = [];
+  const queued: { target: FaultTarget; fault: Fault }[] = [];
+  function takeFault(method: string, path: string, route?: string): Fault | undefined {
+    const index = queued.findIndex((q) => targets(q.target, method, path, route));
+    return index < 0 ? undefined : queued.splice(index, 1)[0]!.fault;
+  }
+  const record = (request: OutsideRequest, route: string | undefined) =>
+    requests.push({
+      method: request.method,
+      path: request.url.pathname,
+      query: request.url.search,
+      route,
+      headers: request.headers,
+      rawBody: request.body.length > 0 ? `<${request.body.length} bytes>` : "",
+      body: undefined,
+    });
+  const storage = await startOutside({ host: storageHost(() => state), record, takeFault });
+  const router = await startOutside({ host: routerHost(() => state), record, takeFault });
   const newState = () =>
     new FakeState(
       {
@@ -106,20 +152,15 @@ export async function startFakeHeroku(options: FakeHerokuOptions = {}): Promise<
         addonServices: options.addonServices ?? DEFAULT_ADDON_SERVICES,
         teams: options.teams ?? ["acme"],
         account: { email: options.email ?? "dev@example.com" },
+        peeringActivationPolls: options.peeringActivationPolls ?? 1,
+        storageUrl: storage.url,
       },
       options.now,
     );
   let state = newState();
   let remaining = options.rateLimitRemaining ?? 4500;
-  const requests: RecordedRequest[] = [];
   const answerProblems: string[] = [];
-  const queued: { target: FaultTarget; fault: Fault }[] = [];
   const stalled = new Set<http.ServerResponse>();
-
-  function takeFault(method: string, path: string, route?: string): Fault | undefined {
-    const index = queued.findIndex((q) => targets(q.target, method, path, route));
-    return index < 0 ? undefined : queued.splice(index, 1)[0]!.fault;
-  }
 
   /** Everything Heroku checks, then the handler: the answer (errors included) and its effects. */
   function answer(
@@ -174,7 +215,7 @@ export async function startFakeHeroku(options: FakeHerokuOptions = {}): Promise<
     const context = { route: matched.route.key, params: matched.values, headers: req.headers };
     let result = handler({ ...context, body: (body ?? {}) as Body, state });
     if (method === "GET" && Array.isArray(result.body)) {
-      const page = pageOf(result.body, req.headers.range, pageSize);
+      const page = pageOf(result.body, req.headers.range, pageSize, result.rangeAliases);
       result = {
         status: page.status,
         body: page.items,
@@ -291,6 +332,11 @@ export async function startFakeHeroku(options: FakeHerokuOptions = {}): Promise<
     get state() {
       return state;
     },
+    get delivery() {
+      return deliveryOf(state);
+    },
+    routerUrl: router.url,
+    webFetch: routeToRouter(router.url),
     requests,
     answerProblems,
     fault(target, ...faults) {
@@ -323,6 +369,7 @@ export async function startFakeHeroku(options: FakeHerokuOptions = {}): Promise<
       for (const res of stalled) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([storage.close(), router.close()]);
     },
   };
 }

@@ -1,5 +1,6 @@
 // Heroku's list paging: `Range: <field> [start]..[end]; max=N[, order=desc]` in, a page out with
-// 206 and `Next-Range` while more remain. Without a Range header Heroku serves 200 items.
+// 206 and `Next-Range` while more remain. Without a Range header Heroku serves 200 items. Numbers
+// (release versions) compare as numbers, everything else as text.
 import { FakeHttpError } from "./http";
 
 export const DEFAULT_PAGE = 200;
@@ -11,20 +12,29 @@ export interface Page {
   readonly headers: Record<string, string>;
 }
 
-/** Cuts one page out of `items` per the Range header; `pageSize` caps what the fake serves. */
-export function pageOf(items: unknown[], range: string | undefined, pageSize: number): Page {
+/**
+ * Cuts one page out of `items` per the Range header; `pageSize` caps what the fake serves;
+ * `aliases` maps a range field to the property it orders by (`started_at` -> `created_at`).
+ */
+export function pageOf(
+  items: unknown[],
+  range: string | undefined,
+  pageSize: number,
+  aliases: Readonly<Record<string, string>> = {},
+): Page {
   const records = items as Record<string, unknown>[];
   // Lists of things without ids (buildpack installations) are short and come whole, in order.
   if (records.length > 0 && !("id" in records[0]!)) return { status: 200, items, headers: {} };
   const spec = parseRange(range);
-  if (records.length > 0 && !(spec.field in records[0]!)) {
+  const property = aliases[spec.field] ?? spec.field;
+  if (records.length > 0 && !(property in records[0]!)) {
     throw new FakeHttpError(400, "invalid_range", `Cannot range over ${spec.field}.`);
   }
-  const key = (item: Record<string, unknown>) => String(item[spec.field]);
-  const sorted = [...records].sort((a, b) => key(a).localeCompare(key(b)));
+  const key = (item: Record<string, unknown>) => String(item[property]);
+  const sorted = [...records].sort((a, b) => compare(key(a), key(b)));
   if (spec.order === "desc") sorted.reverse();
   const after = (value: string, bound: string) =>
-    spec.order === "desc" ? value.localeCompare(bound) < 0 : value.localeCompare(bound) > 0;
+    spec.order === "desc" ? compare(value, bound) < 0 : compare(value, bound) > 0;
   const inRange = sorted.filter((item) => {
     const value = key(item);
     if (spec.start !== "") {
@@ -43,6 +53,11 @@ export function pageOf(items: unknown[], range: string | undefined, pageSize: nu
   headers["Next-Range"] =
     `${spec.field} ]${key(page[page.length - 1]!)}..; max=${spec.max}${order}`;
   return { status: 206, items: page, headers };
+}
+
+function compare(a: string, b: string): number {
+  const numeric = /^\d+$/;
+  return numeric.test(a) && numeric.test(b) ? Number(a) - Number(b) : a.localeCompare(b);
 }
 
 interface RangeSpec {

@@ -145,6 +145,72 @@ export interface Team {
   updated_at: string;
 }
 
+export interface Space {
+  created_at: string;
+  id: string;
+  name: string;
+  organization: { name: string };
+  team: { id: string; name: string };
+  region: Ref;
+  shield: boolean;
+  state: "allocating" | "allocated" | "deleting";
+  updated_at: string;
+  cidr: string;
+  data_cidr: string;
+  generation: Ref;
+}
+
+export interface PeeringInfo {
+  aws_account_id: string;
+  aws_region: string;
+  vpc_id: string;
+  vpc_cidr: string;
+  dyno_cidr_blocks: string[];
+  space_cidr_blocks: string[];
+  unavailable_cidr_blocks: string[];
+}
+
+export interface Peering {
+  type: "heroku-managed" | "customer-managed" | "unknown";
+  pcx_id: string;
+  cidr_blocks: string[];
+  status: string;
+  aws_vpc_id: string;
+  aws_region: string;
+  aws_account_id: string;
+  expires: string;
+}
+
+export interface SpaceNat {
+  created_at: string;
+  sources: string[];
+  state: "disabled" | "updating" | "enabled";
+  updated_at: string;
+}
+
+export interface SpaceRecord {
+  space: Space;
+  peeringInfo: PeeringInfo;
+  nat: SpaceNat;
+  /** By pcx id: the peering requests AWS sent the space (`requestPeering`). */
+  peerings: Map<string, PeeringRecord>;
+}
+
+export interface PeeringRecord {
+  peering: Peering;
+  /** GETs left before an accepted (`provisioning`) peering reports `active`. */
+  pollsUntilActive: number;
+}
+
+/** What `requestPeering` takes: the AWS side of a peering request to a space's VPC. */
+export interface PeeringRequest {
+  pcxId: string;
+  vpcId: string;
+  cidrBlocks: string[];
+  accountId?: string;
+  region?: string;
+}
+
 export interface AppRecord {
   app: App;
   /** Every config var of the app, including those add-ons and people set. */
@@ -188,7 +254,22 @@ export interface StateSettings {
   readonly addonServices: Readonly<Record<string, AddonService>>;
   readonly teams: readonly string[];
   readonly account: { readonly email: string };
+  /** GETs of an accepted peering answered `provisioning` before `active` (0: at once). */
+  readonly peeringActivationPolls?: number;
+  /** The loopback host standing in for S3 and the output streams (delivery-state.ts). */
+  readonly storageUrl?: string;
 }
+
+/** The AWS account Heroku's spaces live in, as the fake reports it. */
+export const SPACE_AWS_ACCOUNT = "847227832372";
+
+/** Private Space regions: Heroku's names, and the AWS region behind each. */
+export const SPACE_REGIONS: readonly (Ref & { aws: string })[] = [
+  { id: "8b9e1c2d-3f4a-4b5c-8d6e-7f8a9b0c1d2e", name: "virginia", aws: "us-east-1" },
+  { id: "9c0f2d3e-4a5b-4c6d-8e7f-8a9b0c1d2e3f", name: "oregon", aws: "us-west-2" },
+  { id: "0d1a3e4f-5b6c-4d7e-8f8a-9b0c1d2e3f4a", name: "dublin", aws: "eu-west-1" },
+  { id: "1e2b4f5a-6c7d-4e8f-8a9b-0c1d2e3f4a5b", name: "frankfurt", aws: "eu-central-1" },
+];
 
 export const REGIONS: readonly Ref[] = [
   { id: "59accabd-516d-4f0e-83e6-6e3757701145", name: "us" },
@@ -273,6 +354,7 @@ export class FakeState {
   readonly couplings = new Map<string, PipelineCoupling>();
   readonly webhooks = new Map<string, WebhookRecord>();
   readonly drains = new Map<string, LogDrain>();
+  readonly spaces = new Map<string, SpaceRecord>();
   private counter = 0;
 
   constructor(
@@ -325,6 +407,86 @@ export class FakeState {
     };
     this.teams.set(team.id, team);
     return team;
+  }
+
+  /**
+   * A Private Space of `team`, allocated, with the CIDR layout Heroku's peering docs show and NAT
+   * enabled with two addresses (`nat: "disabled"` for a space without stable addresses).
+   */
+  addSpace(
+    name: string,
+    options: { team?: string; region?: string; nat?: SpaceNat["state"]; sources?: string[] } = {},
+  ): SpaceRecord {
+    const team = must(this.findTeam(options.team ?? "acme"), `team ${options.team ?? "acme"}`);
+    const region = must(
+      SPACE_REGIONS.find((r) => r.name === (options.region ?? "virginia")),
+      `space region ${options.region}`,
+    );
+    const at = this.timestamp();
+    const record: SpaceRecord = {
+      space: {
+        created_at: at,
+        id: this.newId(),
+        name,
+        organization: { name: team.name },
+        team: { id: team.id, name: team.name },
+        region: { id: region.id, name: region.name },
+        shield: false,
+        state: "allocated",
+        updated_at: at,
+        cidr: "10.0.0.0/16",
+        data_cidr: "10.1.0.0/16",
+        generation: { id: "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", name: "cedar" },
+      },
+      peeringInfo: {
+        aws_account_id: SPACE_AWS_ACCOUNT,
+        aws_region: region.aws,
+        vpc_id: `vpc-${this.hex12(`${name}-vpc`).slice(0, 8)}`,
+        vpc_cidr: "10.0.0.0/16",
+        dyno_cidr_blocks: ["10.0.128.0/20", "10.0.144.0/20"],
+        space_cidr_blocks: ["10.0.128.0/20", "10.0.144.0/20", "10.0.0.0/20", "10.0.16.0/20"],
+        unavailable_cidr_blocks: ["10.1.0.0/16"],
+      },
+      nat: {
+        created_at: at,
+        sources: options.sources ?? ["52.0.2.10", "52.0.2.11"],
+        state: options.nat ?? "enabled",
+        updated_at: at,
+      },
+      peerings: new Map(),
+    };
+    this.spaces.set(record.space.id, record);
+    return record;
+  }
+
+  /** Plays AWS: a VPC peering request to the space's VPC arrives, pending Heroku's acceptance. */
+  requestPeering(space: string, request: PeeringRequest): PeeringRecord {
+    const record = this.space(space);
+    const peering: PeeringRecord = {
+      peering: {
+        type: "customer-managed",
+        pcx_id: request.pcxId,
+        cidr_blocks: [...request.cidrBlocks],
+        status: "pending-acceptance",
+        aws_vpc_id: request.vpcId,
+        aws_region: request.region ?? record.peeringInfo.aws_region,
+        aws_account_id: request.accountId ?? "123456789012",
+        expires: new Date(this.clock().getTime() + 7 * 86_400_000)
+          .toISOString()
+          .replace(/\.\d{3}Z$/, "Z"),
+      },
+      pollsUntilActive: this.settings.peeringActivationPolls ?? 1,
+    };
+    record.peerings.set(request.pcxId, peering);
+    return peering;
+  }
+
+  findSpace(idOrName: string): SpaceRecord | undefined {
+    return find(this.spaces, (r) => r.space.id === idOrName || r.space.name === idOrName);
+  }
+
+  space(idOrName: string): SpaceRecord {
+    return must(this.findSpace(idOrName), `space ${idOrName}`);
   }
 
   /** Marks a pipeline connected to a GitHub repository (a Dashboard-only step on Heroku). */

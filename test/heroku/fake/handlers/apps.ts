@@ -113,17 +113,37 @@ const createApp: Handler = ({ state, body }) => {
   return created(app);
 };
 
-/** `POST /teams/apps`: an app the team owns (its owner is the team's own account). */
+/**
+ * `POST /teams/apps`: an app the team owns (its owner is the team's own account). In a Private
+ * Space (`space`) the app takes the space's region; the space must be the team's.
+ */
 const createTeamApp: Handler = (context) => {
   const { state, body } = context;
   const team = state.findTeam(body.team as string);
   if (!team) throw invalid(`Couldn't find that team: ${String(body.team)}.`);
-  const made = createApp({ ...context, body: { ...body, team: undefined } }).body as App;
+  const wanted = body.space as string | undefined;
+  const space = wanted === undefined ? undefined : state.findSpace(wanted);
+  if (wanted !== undefined && space?.space.team.id !== team.id) {
+    throw invalid(`Couldn't find that space in team ${team.name}: ${wanted}.`);
+  }
+  if (space && body.region !== undefined) {
+    throw invalid("An app in a space takes the space's region; do not pass region.");
+  }
+  const made = createApp({
+    ...context,
+    body: { ...body, team: undefined, space: undefined },
+  }).body as App;
   const record = state.app(made.id);
   Object.assign(record.app, {
     team: { id: team.id, name: team.name },
     organization: { id: team.id, name: team.name },
     owner: { email: `${team.name}@herokumanager.com`, id: team.id },
+    ...(space
+      ? {
+          space: { id: space.space.id, name: space.space.name, shield: space.space.shield },
+          region: { ...space.space.region },
+        }
+      : {}),
   });
   return created({ ...record.app, joined: false, locked: false });
 };
