@@ -16,6 +16,7 @@ import {
   renderList,
   renderNames,
   renderPrune,
+  renderUp,
   REVIEW_FORMATS,
   ReviewFormat,
 } from "../review/render";
@@ -30,6 +31,7 @@ export const reviewCommand: Command = {
   summary: "per-branch review stacks: name, up, down, list, prune",
   options: [
     "name --branch B [--pr N]             the branch's review stack and app names",
+    "up --branch B [--pr N] --sha S [--source DIR]  bring the stack up, deploy the commit, health check",
     "down --branch B | --stack review-<slug>  destroy a review stack and remove it",
     "list                                 review stacks: age, last update, URL, updating",
     "prune [--older-than 5d] [--dry-run]  destroy stacks idle longer (default: reviewApps.staleDays)",
@@ -38,8 +40,10 @@ export const reviewCommand: Command = {
     "     HEROKU_API_KEY, HEROKU_API_URL",
   ],
   exitCodes:
-    "0 done, 1 refused or failed with nothing changed (another update running), 2 bad input " +
-    "(a stack or app that is not a review one), 3 internal error, 4 failed partway: a person must act",
+    "0 done, 1 refused or failed with nothing changed (another update running, a failed build or " +
+    "release phase), 2 bad input (a stack or app that is not a review one), 3 internal error, " +
+    "4 failed partway: a person must act (an update or destroy cut short, an unhealthy deploy, a " +
+    "failed postdeploy)",
   async run(args, context) {
     const [name, ...rest] = args;
     const subcommand = name === undefined ? undefined : SUBCOMMANDS[name];
@@ -62,6 +66,7 @@ export const reviewCommand: Command = {
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
   name: reviewName,
+  up: reviewUpCommand,
   down: reviewDownCommand,
   list: reviewListCommand,
   prune: reviewPruneCommand,
@@ -80,6 +85,37 @@ function reviewName(args: readonly string[], { io, cwd }: CommandContext): Promi
   const names = reviewNames({ branch, pr, productionApp: readReviewProfile(dir).productionApp });
   io.stdout(renderNames(names, { branch, pr }, format));
   return Promise.resolve(EXIT.ok);
+}
+
+async function reviewUpCommand(args: readonly string[], context: CommandContext) {
+  const { values } = parse("up", args, {
+    branch: { type: "string" },
+    pr: { type: "string" },
+    sha: { type: "string" },
+    source: { type: "string" },
+  });
+  const format = formatOf(values.format);
+  const branch = requireBranch(values.branch);
+  const pr = values.pr === undefined ? undefined : pullRequest(values.pr);
+  if (values.sha === undefined) {
+    throw SlipwayError.of(
+      "--sha",
+      'missing. Allowed: the commit to deploy (a commit of --source). Fix: --sha "$(git rev-parse HEAD)"',
+    );
+  }
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { reviewUp } =
+    require("../../operations/review/up") as typeof import("../../operations/review/up");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const result = await reviewUp(operationContext(values.dir, format, context), {
+    branch,
+    pr,
+    sha: values.sha,
+    sourceDir: path.resolve(context.cwd, values.source ?? "."),
+  });
+  context.io.stdout(renderUp(result, format));
+  if (result.outcome === "deployed") return EXIT.ok;
+  return result.needsAttention ? EXIT.needsAttention : EXIT.refused;
 }
 
 async function reviewDownCommand(args: readonly string[], context: CommandContext) {

@@ -4,6 +4,8 @@ import type { DownResult } from "../../operations/review/down";
 import type { ReviewListing } from "../../operations/review/list";
 import type { ReviewNames } from "../../operations/review/naming";
 import type { PruneResult } from "../../operations/review/prune";
+import type { ReviewUpResult } from "../../operations/review/up";
+import { deployDocument } from "../commands/deploy";
 
 export const REVIEW_FORMATS = ["text", "json"] as const;
 export type ReviewFormat = (typeof REVIEW_FORMATS)[number];
@@ -19,6 +21,31 @@ export function renderNames(
     return json({ branch: input.branch, pr: input.pr ?? null, stack: names.stack, app: names.app });
   }
   return `stack ${names.stack}\napp   ${names.app}\n`;
+}
+
+export function renderUp(result: ReviewUpResult, format: ReviewFormat): string {
+  if (format === "json") {
+    return json({
+      outcome: result.outcome,
+      needsAttention: result.needsAttention,
+      summary: result.summary,
+      stack: result.stack,
+      app: result.app,
+      url: result.url,
+      sha: result.sha,
+      created: result.created,
+      postdeploy: result.postdeploy,
+      timings: result.timings,
+      deploy: deployDocument(result.deploy),
+    });
+  }
+  const headline =
+    result.outcome === "deployed"
+      ? "review app up"
+      : result.needsAttention
+        ? "NEEDS ATTENTION"
+        : "failed";
+  return `${headline}: ${result.summary}\n`;
 }
 
 export function renderDown(result: DownResult, format: ReviewFormat): string {

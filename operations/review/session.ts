@@ -2,6 +2,7 @@
 // the backend checked, the Automation API workspace opened, and a Heroku client.
 import * as os from "node:os";
 import { HerokuClient } from "../../heroku/client";
+import { Clock, realClock } from "../clock";
 import { ignoreProgress, ProgressListener } from "../progress";
 import { reviewBackend, ReviewBackend } from "./backend";
 import { readReviewProfile, ReviewProfile } from "./profile";
@@ -13,8 +14,12 @@ export interface ReviewContext {
   /** The environment (PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, HEROKU_API_URL, ...). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly onProgress?: ProgressListener;
-  /** The clock. @default the real one */
+  /** The date, for ages and creation tags. @default the clock's */
   readonly now?: () => Date;
+  /** Waits and durations of the Heroku calls and the deploy. @default the real clock */
+  readonly clock?: Clock;
+  /** How health probes reach the app's web URL. @default the global fetch */
+  readonly fetch?: typeof fetch;
   /** The home folder the default backend lives under. @default os.homedir() */
   readonly home?: string;
   /** Heroku client options (tests: no waiting between retries). */
@@ -28,6 +33,7 @@ export interface ReviewSession {
   readonly heroku: HerokuClient;
   readonly progress: ProgressListener;
   readonly now: () => Date;
+  readonly clock: Clock;
 }
 
 /** Reads and checks everything first (bad input before anything runs), then opens the workspace. */
@@ -35,9 +41,15 @@ export async function openSession(context: ReviewContext): Promise<ReviewSession
   const profile = readReviewProfile(context.dir);
   const backend = reviewBackend(context.env, context.home ?? os.homedir());
   const progress = context.onProgress ?? ignoreProgress;
-  const now = context.now ?? (() => new Date());
+  const clock = context.clock ?? realClock;
+  const now = context.now ?? (() => new Date(clock.now()));
   progress({ step: "backend", message: `review stacks in ${backend.url}` });
   const stacks = await ReviewStacks.open({ dir: context.dir, backend, onProgress: progress, now });
-  const heroku = new HerokuClient({ baseUrl: context.env["HEROKU_API_URL"], ...context.heroku });
-  return { profile, backend, stacks, heroku, progress, now };
+  const heroku = new HerokuClient({
+    env: context.env,
+    now: clock.now,
+    sleep: clock.sleep,
+    ...context.heroku,
+  });
+  return { profile, backend, stacks, heroku, progress, now, clock };
 }

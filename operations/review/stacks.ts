@@ -23,6 +23,11 @@ import { ReviewFailure } from "./failure";
 
 /** The stack tag holding when slipway created the stack (ISO 8601), for stacks never updated. */
 export const CREATED_TAG = "slipway:created";
+/**
+ * The stack tag holding the commit of the review app's first deploy: once set, app.json's
+ * postdeploy script has run (or there was none), and later deploys do not run it again.
+ */
+export const FIRST_DEPLOY_TAG = "slipway:first-deploy";
 /** The type token of the Heroku app resource in a stack's state. */
 export const APP_RESOURCE_TYPE = `${HEROKU_TYPE_PREFIX}App`;
 /** How many stacks `list` reads at once: each read is a CLI process. */
@@ -160,6 +165,39 @@ export class ReviewStacks {
     return true;
   }
 
+  /** The stack's tags; `undefined` when the backend cannot read them (an older CLI). */
+  async tags(stack: string): Promise<Record<string, string> | undefined> {
+    try {
+      return await this.workspace.listTags(stack);
+    } catch (error) {
+      this.progress({
+        step: "stack",
+        message: `could not read ${stack}'s tags (${cliFailure(error).summary})`,
+      });
+      return undefined;
+    }
+  }
+
+  /**
+   * Sets one tag. A backend that cannot tag stacks is said as progress: `could not tag <stack>
+   * with <what> (<why>); <consequence>`, and the tag is left unset.
+   */
+  async setTag(
+    stack: string,
+    tag: { key: string; value: string; what: string; consequence: string },
+  ): Promise<boolean> {
+    try {
+      await this.workspace.setTag(stack, tag.key, tag.value);
+      return true;
+    } catch (error) {
+      this.progress({
+        step: "stack",
+        message: `could not tag ${stack} with ${tag.what} (${cliFailure(error).summary}); ${tag.consequence}`,
+      });
+      return false;
+    }
+  }
+
   /** Every review stack of the project in the backend, by name. */
   async list(): Promise<ReviewStackInfo[]> {
     let summaries: StackSummary[];
@@ -244,16 +282,14 @@ export class ReviewStacks {
 
   private async tagCreation(stack: string): Promise<void> {
     const now = (this.options.now ?? (() => new Date()))();
-    try {
-      await this.workspace.setTag(stack, CREATED_TAG, now.toISOString());
-    } catch (error) {
-      // An older CLI cannot tag stacks on a self-managed backend: the stack still works, and
-      // prune counts its age from its first update instead.
-      this.progress({
-        step: "stack",
-        message: `could not tag ${stack} with its creation time (${cliFailure(error).summary}); prune counts its age from its first update`,
-      });
-    }
+    // An older CLI cannot tag stacks on a self-managed backend: the stack still works, and
+    // prune counts its age from its first update instead.
+    await this.setTag(stack, {
+      key: CREATED_TAG,
+      value: now.toISOString(),
+      what: "its creation time",
+      consequence: "prune counts its age from its first update",
+    });
   }
 
   /**

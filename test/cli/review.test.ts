@@ -9,6 +9,8 @@ import { helpFor, main } from "../../cli/main";
 import { reviewCommand } from "../../cli/commands/review";
 import { PROJECT_DIR } from "../support/stacks";
 import { reviewWorld, ReviewWorld } from "../support/review";
+import { routeToRouter } from "../heroku/fake/web-routing";
+import { gitRepo } from "../operations/git-repo";
 
 jest.setTimeout(120_000);
 
@@ -46,11 +48,11 @@ describe("review name", () => {
   test.each([
     [
       ["review"],
-      "slipway: review: needs a subcommand. Allowed: name, down, list, prune. Fix: slipway review list\n",
+      "slipway: review: needs a subcommand. Allowed: name, up, down, list, prune. Fix: slipway review list\n",
     ],
     [
       ["review", "upp"],
-      'slipway: review: has no subcommand "upp". Allowed: name, down, list, prune. Fix: slipway review list\n',
+      'slipway: review: has no subcommand "upp". Allowed: name, up, down, list, prune. Fix: slipway review list\n',
     ],
     [
       ["review", "name"],
@@ -79,6 +81,22 @@ describe("review name", () => {
     [
       ["review", "down", "--branch", "a", "--stack", "review-a"],
       "slipway: --branch/--stack: both are given. Allowed: exactly one. Fix: slipway review down --branch <branch>, or --stack review-<slug>.\n",
+    ],
+    [
+      ["review", "up", "--branch", "x"],
+      'slipway: --sha: missing. Allowed: the commit to deploy (a commit of --source). Fix: --sha "$(git rev-parse HEAD)"\n',
+    ],
+    [
+      ["review", "up", "--sha", "abcdef1"],
+      'slipway: --branch: missing. Allowed: the branch\'s name as git gives it. Fix: --branch "$GITHUB_HEAD_REF"\n',
+    ],
+    [
+      ["review", "up", "--branch", "x", "--pr", "4.5", "--sha", "abcdef1"],
+      'slipway: --pr: got "4.5". Allowed: a pull request number, 1 to 9999999999. Fix: --pr 42\n',
+    ],
+    [
+      ["review", "up", "--branch", "x", "--sha", "HEAD"],
+      'slipway: --sha: got "HEAD". Allowed: a commit id (7 to 64 hex digits). Fix: --sha "$(git rev-parse HEAD)"\n',
     ],
     [
       ["review", "prune", "--older-than", "soon"],
@@ -186,5 +204,76 @@ describe("against a backend", () => {
     expect(lines[2]).toBe(
       "  review-old-aaaaaa: FAILED: pulumi destroy of review-old-aaaaaa failed: error: Heroku is down",
     );
+  });
+
+  test("up --format json: the stack, app, URL, SHA and timings on stdout, progress on stderr", async () => {
+    // Short waits: the command runs on the real clock.
+    fs.appendFileSync(
+      path.join(world.dir, "Pulumi.production.yaml"),
+      "  slipway:deploy:\n    pollIntervalSeconds: 1\n    healthChecks: 1\n",
+    );
+    const repo = gitRepo({ Procfile: "web: npm start\n" });
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = routeToRouter(world.fake.routerUrl, realFetch);
+    let result;
+    try {
+      result = await run(
+        ["review", "up", "--branch", "b", "--pr", "9", "--sha", repo.sha, "--source", repo.dir],
+        { ...world.env, CI: "true" },
+        world.dir,
+      );
+      result = {
+        ...result,
+        json: await run(
+          [
+            ...["review", "up", "--branch", "b", "--pr", "9", "--sha", repo.sha],
+            ...["--source", repo.dir, "--format", "json"],
+          ],
+          world.env,
+          world.dir,
+        ),
+      };
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    const url = world.fake.state.app("acme-web-pr-9").app.web_url;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\[ +\d+\.\ds\] backend: review stacks in /);
+    const last = result.stdout.trimEnd().split("\n").pop() as string;
+    expect(last.startsWith("review app up: ")).toBe(true);
+    expect(last.endsWith(`Review app: ${url}`)).toBe(true);
+    const { json } = result;
+    expect(json.code).toBe(0);
+    const document = JSON.parse(json.stdout) as Record<string, unknown>;
+    expect(Object.keys(document)).toEqual([
+      "outcome",
+      "needsAttention",
+      "summary",
+      "stack",
+      "app",
+      "url",
+      "sha",
+      "created",
+      "postdeploy",
+      "timings",
+      "deploy",
+    ]);
+    expect(document).toMatchObject({
+      outcome: "deployed",
+      stack: "review-b-srdxxy",
+      app: "acme-web-pr-9",
+      url,
+      sha: repo.sha,
+      created: false,
+      postdeploy: null,
+    });
+    expect(Object.keys(document["timings"] as object)).toEqual([
+      "stackMs",
+      "deployMs",
+      "postdeployMs",
+      "totalMs",
+    ]);
+    expect(json.stderr).toContain("] stack: pulumi up review-b-srdxxy\n");
+    expect(json.stderr).toContain("] health: ");
   });
 });

@@ -115,13 +115,18 @@ describe("events", () => {
     expect(job("comment").if).toBe("always() && github.event.pull_request");
   });
 
-  test.each(["down", "prune"])("slipway review %s is a subcommand the CLI knows", async (sub) => {
-    let stderr = "";
-    const io = { stdout: () => undefined, stderr: (t: string) => (stderr += t) };
-    // An unknown format fails flag checks of a known subcommand; an unknown one fails before.
-    expect(await main(["review", sub, "--format", "xml"], io, { env: {} })).toBe(2);
-    expect(stderr).toBe('slipway: --format: got "xml". Allowed: text, json. Fix: --format json\n');
-  });
+  test.each(["up", "down", "prune"])(
+    "slipway review %s is a subcommand the CLI knows",
+    async (sub) => {
+      let stderr = "";
+      const io = { stdout: () => undefined, stderr: (t: string) => (stderr += t) };
+      // An unknown format fails flag checks of a known subcommand; an unknown one fails before.
+      expect(await main(["review", sub, "--format", "xml"], io, { env: {} })).toBe(2);
+      expect(stderr).toBe(
+        'slipway: --format: got "xml". Allowed: text, json. Fix: --format json\n',
+      );
+    },
+  );
 });
 
 describe("least privilege", () => {
