@@ -5,10 +5,12 @@
 // scripted time: the Automation API, process starts, slipway's own work. Target: at most 10 s.
 import { performance } from "node:perf_hooks";
 import { Faults } from "../test/heroku/fake";
+import type { Clock } from "../operations/clock";
 import { reviewDown } from "../operations/review/down";
 import { reviewList } from "../operations/review/list";
-import { readReviewProfile, reviewStackConfig } from "../operations/review/profile";
-import { openSession, ReviewContext } from "../operations/review/session";
+import { ReviewContext } from "../operations/review/session";
+import { reviewUp } from "../operations/review/up";
+import { gitRepo } from "../test/operations/git-repo";
 import { reviewWorld, ReviewWorld, slipwayRequests } from "../test/support/review";
 
 /** Scripted latency of each Heroku request. */
@@ -23,28 +25,45 @@ export interface ReviewBenchLine {
   /** Time inside the CLI, as the stand-in measured each command. */
   readonly pulumiMs: number;
   readonly cliCommands: number;
-  /** Scripted Heroku time of slipway's own requests. */
+  /** Scripted Heroku time of slipway's own requests, and the waits between its polls. */
   readonly herokuMs: number;
   readonly overheadMs: number;
   /** slipway's Platform API requests (the program's, made inside the CLI, not counted). */
   readonly herokuRequests: readonly string[];
 }
 
+/**
+ * A clock whose waits between polls pass at once and are counted as Heroku's time: the fake
+ * answers at once, so a real wait would only add a figure to subtract again.
+ */
+function countingClock(): Clock & { waitedMs: number } {
+  const clock = {
+    waitedMs: 0,
+    now: () => performance.now() + clock.waitedMs,
+    sleep: (ms: number) => {
+      clock.waitedMs += ms;
+      return Promise.resolve();
+    },
+  };
+  return clock;
+}
+
 async function measure(
   world: ReviewWorld,
   command: string,
-  run: () => Promise<unknown>,
+  run: (clock: Clock) => Promise<unknown>,
 ): Promise<ReviewBenchLine> {
   world.clear();
   world.fake.clearRequests();
+  const clock = countingClock();
   world.fake.fault("* *", ...Array.from({ length: 200 }, () => Faults.delay(HEROKU_LATENCY_MS)));
   const started = performance.now();
-  await run();
-  const totalMs = performance.now() - started;
+  await run(clock);
+  const totalMs = performance.now() - started + clock.waitedMs;
   const ran = world.ran();
   const pulumiMs = ran.reduce((sum, r) => sum + r.ms, 0);
   const herokuRequests = slipwayRequests(world.fake);
-  const herokuMs = herokuRequests.length * HEROKU_LATENCY_MS;
+  const herokuMs = herokuRequests.length * HEROKU_LATENCY_MS + clock.waitedMs;
   return {
     command,
     totalMs,
@@ -60,18 +79,33 @@ export async function benchReview(): Promise<ReviewBenchLine[]> {
   const world = await reviewWorld();
   try {
     world.scenario({ latencyMs: PULUMI_LATENCY_MS });
-    const context: ReviewContext = { dir: world.dir, env: world.env, home: world.env.HOME };
-    const app = "acme-web-pr-42";
-    // The stack `down` removes, brought up first (not timed: `review up` is timed on its own).
-    const session = await openSession(context);
-    await session.stacks.up(
-      "review-bench-aaaaaa",
-      reviewStackConfig(readReviewProfile(world.dir), app),
+    const context = (clock: Clock): ReviewContext => ({
+      dir: world.dir,
+      env: world.env,
+      home: world.env.HOME,
+      clock,
+      fetch: world.fake.webFetch,
+    });
+    const repo = gitRepo({
+      Procfile: "web: npm start\n",
+      "app.json": JSON.stringify({ scripts: { postdeploy: "npm run seed" } }),
+    });
+    const up = (sha: string) => (clock: Clock) =>
+      reviewUp(context(clock), { branch: "bench", pr: 42, sha, sourceDir: repo.dir }).then((r) => {
+        if (r.outcome !== "deployed") throw new Error(`review up ${r.outcome}: ${r.summary}`);
+      });
+    const first = await measure(
+      world,
+      "review up (first: stack created, postdeploy)",
+      up(repo.sha),
     );
+    const next = repo.commit({ "index.js": "console.log('next')\n" });
     const lines = [
-      await measure(world, "review list", () => reviewList(context)),
-      await measure(world, "review down", () =>
-        reviewDown(context, { stack: "review-bench-aaaaaa" }),
+      first,
+      await measure(world, "review up (a later push)", up(next)),
+      await measure(world, "review list", (clock) => reviewList(context(clock))),
+      await measure(world, "review down", (clock) =>
+        reviewDown(context(clock), { branch: "bench" }),
       ),
     ];
     return lines;
