@@ -11,7 +11,7 @@ import { reviewNames } from "./naming";
 import { PostdeployRun, readPostdeploy, runPostdeploy } from "./postdeploy";
 import { reviewStackConfig } from "./profile";
 import { openSession, ReviewContext, ReviewSession } from "./session";
-import { FIRST_DEPLOY_TAG } from "./stacks";
+import { CREATED_TAG, FIRST_DEPLOY_TAG } from "./stacks";
 
 export interface ReviewUpRequest {
   readonly branch: string;
@@ -126,8 +126,8 @@ export async function reviewUp(
 
 /**
  * After a healthy deploy: when the stack has no FIRST_DEPLOY_TAG yet, runs the postdeploy script
- * (if app.json has one) and, when it succeeds or there is none, sets the tag. A backend that
- * cannot read tags falls back to whether this run created the stack.
+ * (if app.json has one) and, when it succeeds or there is none, sets the tag. A stack without
+ * tags falls back to whether this run created it.
  */
 async function firstDeploy(
   session: ReviewSession,
@@ -138,7 +138,12 @@ async function firstDeploy(
   script: { command: string | undefined },
 ): Promise<PostdeployRun | null> {
   const tags = await session.stacks.tags(stack);
-  const first = tags === undefined ? created : tags[FIRST_DEPLOY_TAG] === undefined;
+  // Without tags (a backend that cannot keep them, or a stack slipway did not make), only the
+  // run that created the stack counts as the first deploy.
+  const first =
+    tags === undefined || tags[CREATED_TAG] === undefined
+      ? created && tags?.[FIRST_DEPLOY_TAG] === undefined
+      : tags[FIRST_DEPLOY_TAG] === undefined;
   if (!first) {
     session.progress({
       step: "postdeploy",
@@ -162,7 +167,7 @@ async function firstDeploy(
       throw new ReviewFailure(
         "needs-attention",
         `the deploy is live and healthy on ${app}, but slipway could not run or follow app.json's ` +
-          `postdeploy (\`${script.command}\`): ${(error as Error).message} State: ${stack} is not ` +
+          `postdeploy (\`${script.command}\`): ${sentence((error as Error).message)} State: ${stack} is not ` +
           "marked as deployed once, so the next `slipway review up` runs postdeploy again. Fix: " +
           `check \`heroku ps -a ${app}\` and \`heroku logs -a ${app}\` for a dyno that ran it ` +
           "before you push again.",
@@ -196,6 +201,12 @@ function postdeployFailed(
     `(or \`heroku logs --dyno ${run.dyno} -a ${app}\`), make the script succeed (and safe to run ` +
     `twice), and push.`
   );
+}
+
+/** `text` ending with a full stop, so the next sentence reads apart from it. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 function stringOr(value: unknown): string | null {

@@ -5,11 +5,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SlipwayError } from "../../../errors";
+import { ReviewFailure } from "../../../operations/review/failure";
 import type { ProgressEvent } from "../../../operations/progress";
 import { parseLogLine, readPostdeploy } from "../../../operations/review/postdeploy";
 import { FIRST_DEPLOY_TAG } from "../../../operations/review/stacks";
 import { reviewUp, ReviewUpResult } from "../../../operations/review/up";
-import type { AppScriptPatch } from "../../heroku/fake";
+import { AppScriptPatch, Faults } from "../../heroku/fake";
 import { fakeClock, FakeClock } from "../../heroku/support";
 import { reviewWorld, ReviewWorld } from "../../support/review";
 import { gitRepo, Repo } from "../git-repo";
@@ -238,6 +239,45 @@ describe("a branch without a pull request whose postdeploy fails", () => {
     });
     expect(requests()).toEqual([...DEPLOY, ...POSTDEPLOY]);
     expect(tags("review-fix-crash-xwslnn")[FIRST_DEPLOY_TAG]).toBe(repo.sha);
+  });
+});
+
+describe("postdeploy that cannot be run, and backends without tags", () => {
+  test("a dyno Heroku refuses to start: the deploy is live, a person must look", async () => {
+    world.fake.fault("POST /apps/{app}/dynos", Faults.serverError(500));
+    const error = await reviewUp(context(), {
+      branch: "seed/refused",
+      pr: 88,
+      sha: repo.sha,
+      sourceDir: repo.dir,
+    }).catch((e: unknown) => e);
+    expect(ReviewFailure.isInstance(error) && error.outcome).toBe("needs-attention");
+    expect((error as Error).message).toMatch(
+      /^the deploy is live and healthy on acme-web-pr-88, but slipway could not run or follow app\.json's postdeploy \(`npm run seed`\): Heroku API POST \/apps\/acme-web-pr-88\/dynos answered 500 internal_server_error: Internal server error\. \[request id [0-9a-f-]+\]\. State: /,
+    );
+    expect((error as Error).message).toMatch(
+      /State: review-seed-refused-[a-z]{6} is not marked as deployed once, so the next `slipway review up` runs postdeploy again\. Fix: check `heroku ps -a acme-web-pr-88` and `heroku logs -a acme-web-pr-88` for a dyno that ran it before you push again\.$/,
+    );
+    expect(world.fake.count("POST /apps/{app}/dynos")).toBe(1);
+  });
+
+  test("a backend that cannot tag stacks runs postdeploy only when up created the stack", async () => {
+    world.scenario({ tagsUnsupported: true });
+    const up = () =>
+      reviewUp(context(), { branch: "untagged", pr: 99, sha: repo.sha, sourceDir: repo.dir });
+    const first = await up();
+    const second = await up();
+    world.scenario({});
+    expect([first.created, first.postdeploy?.exitStatus]).toEqual([true, 0]);
+    expect([second.created, second.postdeploy, second.outcome]).toEqual([false, null, "deployed"]);
+    expect(
+      events
+        .filter((e) => e.message.startsWith("could not tag"))
+        .map((e) => e.message.split(" (")[0]),
+    ).toEqual([
+      "could not tag review-untagged-" + first.stack.slice(-6) + " with its creation time",
+      "could not tag review-untagged-" + first.stack.slice(-6) + " with its first deploy",
+    ]);
   });
 });
 
