@@ -3,6 +3,7 @@
 // its app by the same `deploy()` as `slipway deploy` (build, release phase, health check). After
 // the first deploy that succeeds, app.json's postdeploy script runs once in a one-off dyno, as
 // Heroku's own review apps do; the stack's FIRST_DEPLOY_TAG records it, so later pushes skip it.
+import * as path from "node:path";
 import { SlipwayError } from "../../errors";
 import { deploy, DeployResult } from "../deploy";
 import { resolveCommit } from "../source-tarball";
@@ -64,6 +65,8 @@ export async function reviewUp(
 
   const stackUp = await session.stacks.up(names.stack, reviewStackConfig(profile, names.app), {
     message: `slipway review up ${request.branch} at ${sha.slice(0, 12)}`,
+    // The project's CrossGuard pack, as CI's updates run it: review stacks have rules of their own.
+    policyPacks: [path.join(context.dir, "policy")],
   });
   const stackMs = clock.now() - start;
   const app =

@@ -8,8 +8,9 @@ import * as path from "node:path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { FakeHeroku, startFakeHeroku } from "../../heroku/fake";
 import { reviewDown } from "../../../operations/review/down";
-import { readReviewProfile, reviewStackConfig } from "../../../operations/review/profile";
-import { openSession, ReviewContext } from "../../../operations/review/session";
+import type { ReviewContext } from "../../../operations/review/session";
+import { reviewUp } from "../../../operations/review/up";
+import { gitRepo } from "../git-repo";
 import { candidates, findRealPulumi, isNpmLauncher } from "../../support/real-pulumi";
 import { createPipeline, STANDIN } from "../../support/review";
 import { PROJECT_DIR } from "../../support/stacks";
@@ -77,23 +78,28 @@ if (real.found) {
     });
     afterAll(() => fake.close());
 
-    test("up creates the app at the pipeline's review stage; down destroys it and removes the stack", async () => {
-      const app = "acme-web-real-tier";
-      const session = await openSession(context);
-      const up = await session.stacks.up(
-        "review-real-tier",
-        reviewStackConfig(readReviewProfile(context.dir), app),
+    test("review up creates the app at the review stage and deploys the commit; down destroys it and removes the stack", async () => {
+      const repo = gitRepo({ Procfile: "web: npm start\n" });
+      const up = await reviewUp(
+        { ...context, fetch: fake.webFetch },
+        { branch: "real-tier", pr: 1, sha: repo.sha, sourceDir: repo.dir },
       );
-      expect(up.outputs["appName"]).toBe(app);
-      const created = fake.state.app(app).app;
+      expect([up.outcome, up.stack, up.app, up.created]).toEqual([
+        "deployed",
+        "review-real-tier-" + up.stack.slice(-6),
+        "acme-web-pr-1",
+        true,
+      ]);
+      const created = fake.state.app(up.app).app;
+      expect(up.url).toBe(created.web_url);
       const coupling = [...fake.state.couplings.values()].find((c) => c.app.id === created.id);
       expect(coupling?.stage).toBe("review");
-      expect(await reviewDown(context, { stack: "review-real-tier" })).toEqual({
-        stack: "review-real-tier",
+      expect(await reviewDown(context, { branch: "real-tier" })).toEqual({
+        stack: up.stack,
         outcome: "destroyed",
-        apps: [app],
+        apps: [up.app],
       });
-      expect(fake.state.findApp(app)).toBeUndefined();
+      expect(fake.state.findApp(up.app)).toBeUndefined();
     });
   });
 } else {

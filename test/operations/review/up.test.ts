@@ -132,6 +132,14 @@ describe("a pull request's review app, pushed twice", () => {
       "stack tag set",
     ]);
     expect(requests()).toEqual([...DEPLOY, ...POSTDEPLOY]);
+    const up = world.ran().find((r) => r.argv[0] === "up")!.argv;
+    expect(up.slice(up.indexOf("--policy-pack"), up.indexOf("--policy-pack") + 2)).toEqual([
+      "--policy-pack",
+      path.join(world.dir, "policy"),
+    ]);
+    expect(up[up.indexOf("--message") + 1]).toBe(
+      `slipway review up ${BRANCH} at ${repo.sha.slice(0, 12)}`,
+    );
     const webUrl = world.fake.state.app(APP).app.web_url;
     expect(first).toMatchObject({
       outcome: "deployed",
