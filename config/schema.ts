@@ -767,7 +767,6 @@ const ciSecret = (what: string) =>
     .optional()
     .meta(meta(`${what}, set with pulumi config set --secret`, "[secret]"));
 
-
 /**
  * The stack's kind when its name does not say it. Empty by default, as Pulumi.yaml declares it:
  * the CLI treats a declared key without a default as one every stack must set.
