@@ -2,6 +2,7 @@
 import { benchDeploy } from "./deploy";
 import { benchHeroku } from "./heroku";
 import { benchPlan } from "./plan";
+import { benchReview, describeLine } from "./review";
 
 function main(): void {
   for (const r of benchPlan(["production", "staging"])) {
@@ -15,6 +16,10 @@ function main(): void {
 main();
 benchHeroku()
   .then(() => benchDeploy())
+  .then(() => benchReview())
+  .then((lines) => {
+    for (const line of lines) console.log(describeLine(line));
+  })
   .catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

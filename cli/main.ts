@@ -5,12 +5,13 @@ import { SlipwayError } from "../errors";
 import type { Command, CommandContext, Io } from "./command";
 import { deployCommand } from "./commands/deploy";
 import { planCommand } from "./commands/plan";
+import { reviewCommand } from "./commands/review";
 import { EXIT } from "./exit-codes";
 
 export type { Io } from "./command";
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [planCommand, deployCommand];
+export const COMMANDS: readonly Command[] = [planCommand, deployCommand, reviewCommand];
 
 const INDENT = " ".repeat(12);
 

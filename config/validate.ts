@@ -20,6 +20,7 @@ export interface ValidatedSettings {
 /** Keys in the `slipway` namespace, fully qualified. */
 export const SLIPWAY_KEYS = Object.keys(slipwaySchema.shape).map((k) => `${NAMESPACE}:${k}`);
 
+/** A review stack's name: `review-<slug>`, the slug 1-40 of [a-z0-9-] starting with a letter or digit. */
 export const REVIEW_STACK = /^review-([a-z0-9][a-z0-9-]{0,39})$/;
 
 /**

@@ -150,6 +150,48 @@ export function listDynos(client: HerokuClient, app: string): Promise<HerokuDyno
   return client.list<HerokuDyno>(herokuPath`/apps/${app}/dynos`);
 }
 
+/**
+ * `POST /apps/{app}/dynos`: a detached one-off dyno running `command` on the current release.
+ * Sent once and never retried: a second dyno would run the command twice.
+ */
+export async function runOneOffDyno(
+  client: HerokuClient,
+  app: string,
+  command: string,
+): Promise<HerokuDyno> {
+  const answer = await client.request<HerokuDyno>("POST", herokuPath`/apps/${app}/dynos`, {
+    body: { command, attach: false, type: "run" },
+  });
+  return answer.body;
+}
+
+/** A dyno by id; `undefined` once it is gone (a one-off dyno whose process ended). */
+export function getDyno(
+  client: HerokuClient,
+  app: string,
+  dyno: string,
+): Promise<HerokuDyno | undefined> {
+  return client.getOrUndefined<HerokuDyno>(herokuPath`/apps/${app}/dynos/${dyno}`);
+}
+
+/**
+ * `POST /apps/{app}/log-sessions` of one dyno's recent lines (its output and the router's
+ * `Process exited with status N`); the answer's `logplex_url` streams them. Repeating it only
+ * makes another session, so it is retried like a GET.
+ */
+export async function dynoLogSession(
+  client: HerokuClient,
+  app: string,
+  dynoName: string,
+): Promise<{ logplex_url: string }> {
+  const answer = await client.request<{ logplex_url: string }>(
+    "POST",
+    herokuPath`/apps/${app}/log-sessions`,
+    { body: { dyno_name: dynoName, lines: 1500, tail: false }, retry: "idempotent" },
+  );
+  return answer.body;
+}
+
 /** One page of a list, ordered by `field`, newest (largest) first. */
 async function newestFirst<T>(
   client: HerokuClient,
