@@ -10,15 +10,17 @@ import {
   isolateHerokuEnv,
   rejectionOf,
   STALL_TIMEOUT_MS,
+  timeoutsOnStall,
   warmUp,
 } from "./support";
 
 let fake: FakeHeroku;
 let clock: FakeClock;
 isolateHerokuEnv();
+const endStalledWait = timeoutsOnStall();
 
 beforeAll(async () => {
-  fake = await startFakeHeroku();
+  fake = await startFakeHeroku({ onStall: endStalledWait });
   await warmUp(fake);
 });
 afterAll(() => fake.close());

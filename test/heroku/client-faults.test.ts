@@ -11,6 +11,7 @@ import {
   fakeClock,
   isolateHerokuEnv,
   STALL_TIMEOUT_MS,
+  timeoutsOnStall,
   warmUp,
 } from "./support";
 
@@ -18,9 +19,10 @@ let fake: FakeHeroku;
 let clock: FakeClock;
 let rateLimit: RateLimitState;
 isolateHerokuEnv();
+const endStalledWait = timeoutsOnStall();
 
 beforeAll(async () => {
-  fake = await startFakeHeroku();
+  fake = await startFakeHeroku({ onStall: endStalledWait });
   await warmUp(fake);
 });
 afterAll(() => fake.close());
@@ -200,8 +202,8 @@ describe("bounds", () => {
   });
 
   test("timeouts: every stalled attempt ends at timeoutMs, and the attempts are bounded", async () => {
+    const timers = jest.spyOn(global, "setTimeout");
     fake.fault("GET /apps/{app}", Faults.stall(), Faults.stall(), Faults.stall());
-    const started = Date.now();
     const error = (await client({ timeoutMs: 100, retry: { maxAttempts: 3 } })
       .get("/apps/acme-web")
       .catch((e: unknown) => e)) as HerokuNetworkError;
@@ -209,7 +211,9 @@ describe("bounds", () => {
     expect(error.message).toBe(
       "Heroku API GET /apps/acme-web timed out (no answer within 100 ms) (gave up after 3 attempts in 0.8 s)",
     );
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Each attempt's wait ended on its own timer (timeoutsOnStall), set to timeoutMs.
+    const timeouts = timers.mock.calls.map(([, ms]) => ms);
+    expect(timeouts).toEqual([100, 100, 100]);
     expect(fake.count("GET /apps/{app}")).toBe(3);
   });
 });

@@ -11,15 +11,17 @@ import {
   isolateHerokuEnv,
   startScriptedServer,
   STALL_TIMEOUT_MS,
+  timeoutsOnStall,
   warmUp,
 } from "./support";
 
 const TOKEN = "hrku-SECRET-0123456789abcdef";
 let fake: FakeHeroku;
 isolateHerokuEnv();
+const endStalledWait = timeoutsOnStall();
 
 beforeAll(async () => {
-  fake = await startFakeHeroku({ token: TOKEN });
+  fake = await startFakeHeroku({ token: TOKEN, onStall: endStalledWait });
   await warmUp(fake);
 });
 afterAll(() => fake.close());

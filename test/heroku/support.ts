@@ -105,11 +105,39 @@ export async function closedPortUrl(): Promise<string> {
   return server.url;
 }
 
-/**
- * The client timeout of tests that stall the fake: long enough that a loaded CI machine answers
- * normal requests well within it (a late answer would be a retry and change the counts).
- */
+/** The client timeout of tests that stall the fake. */
 export const STALL_TIMEOUT_MS = 200;
+
+/**
+ * Makes the client's per-attempt timeout end when the fake stalls a request, never after real
+ * time: its timer (setTimeout) becomes a jest fake timer, which the returned function (pass it
+ * to startFakeHeroku as `onStall`) runs when the fake takes a request it will never answer. On a
+ * loaded machine a slow answer then stays an answer instead of becoming a timeout and a retry.
+ * Call at the top level of a test file; everything but setTimeout keeps real time.
+ */
+export function timeoutsOnStall(): () => void {
+  beforeEach(() => {
+    jest.useFakeTimers({
+      doNotFake: [
+        "Date",
+        "hrtime",
+        "nextTick",
+        "performance",
+        "queueMicrotask",
+        "requestAnimationFrame",
+        "cancelAnimationFrame",
+        "requestIdleCallback",
+        "cancelIdleCallback",
+        "setImmediate",
+        "clearImmediate",
+        "setInterval",
+        "clearInterval",
+      ],
+    });
+  });
+  afterEach(() => jest.useRealTimers());
+  return () => jest.advanceTimersToNextTimer();
+}
 
 /** One request before the timed tests: Node loads its fetch implementation on first use. */
 export async function warmUp(fake: { url: string; token: string }): Promise<void> {

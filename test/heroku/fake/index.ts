@@ -63,6 +63,8 @@ export interface FakeHerokuOptions {
    * (10-30 ms per route): for benchmarks that time first requests. @default false
    */
   readonly precompile?: boolean;
+  /** Called when a `stall` fault has taken a request, to end the client's wait (timeoutsOnStall). */
+  readonly onStall?: () => void;
 }
 
 export interface RecordedRequest {
@@ -251,6 +253,7 @@ export async function startFakeHeroku(options: FakeHerokuOptions = {}): Promise<
     } else if (fault.kind === "stall") {
       stalled.add(res);
       res.on("close", () => stalled.delete(res));
+      options.onStall?.();
     } else if (fault.kind === "malformed") {
       const whole = JSON.stringify(done?.body ?? { id: "01234567" });
       send(res, { status: 200, body: undefined }, whole.slice(0, Math.max(1, whole.length - 2)));
