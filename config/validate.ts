@@ -1,6 +1,8 @@
 // Turns the raw `slipway:*` values of a stack into settings, or into problems a person can act on.
 import { z } from "zod";
 import { Problem, SlipwayError } from "../errors";
+import { awsConfigProblems } from "./aws";
+import { contradictions, inapplicableSections } from "./contradictions";
 import { databaseNetworkProblems } from "./network";
 import { FieldMeta, SlipwaySettings, slipwaySchema } from "./schema";
 
@@ -29,6 +31,7 @@ export const REVIEW_STACK = /^review-([a-z0-9][a-z0-9-]{0,39})$/;
  * @param stack - the stack's name, which decides its kind.
  * @param secretKeys - keys (without namespace) whose values are secrets: never echoed back.
  * @param otherKeys - the stack's keys in other namespaces, checked for a misspelled `slipway`.
+ * @param otherValues - those keys' values, when known: the `aws:` ones are checked too.
  * @throws SlipwayError listing every problem found, not only the first.
  */
 export function validateSettings(
@@ -36,6 +39,7 @@ export function validateSettings(
   stack: string,
   secretKeys: readonly string[] = [],
   otherKeys: readonly string[] = [],
+  otherValues?: Readonly<Record<string, unknown>>,
 ): ValidatedSettings {
   const result = slipwaySchema.safeParse(raw, { reportInput: true });
   const problems: Problem[] = misspelledNamespaces(otherKeys);
@@ -43,9 +47,13 @@ export function validateSettings(
     problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, raw, secretKeys)));
   }
   const kind = deriveKind(stack, raw["environment"], problems);
+  if (kind && otherValues) problems.push(...awsConfigProblems(otherValues, kind));
+  if (kind) problems.push(...inapplicableSections(raw, kind));
   if (result.success && kind) {
     problems.push(...requiredForKind(result.data, kind));
-    if (kind !== "review") problems.push(...databaseNetworkProblems(result.data));
+    if (kind !== "review") {
+      problems.push(...databaseNetworkProblems(result.data), ...contradictions(result.data));
+    }
   }
   if (problems.length > 0 || !result.success || !kind) {
     throw new SlipwayError(problems);

@@ -113,10 +113,10 @@ function chooseStacks(options: PlanOptions, project: ProjectFile): string[] {
 export function validateStackConfig(config: StackConfig): ValidatedSettings {
   const raw: Record<string, unknown> = {};
   const secretKeys: string[] = [];
-  const otherKeys: string[] = [];
+  const otherValues: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config.values)) {
     if (!key.startsWith(`${NAMESPACE}:`)) {
-      otherKeys.push(key);
+      otherValues[key] = value;
       continue;
     }
     const name = key.slice(NAMESPACE.length + 1);
@@ -124,7 +124,7 @@ export function validateStackConfig(config: StackConfig): ValidatedSettings {
     if (config.secretKeys.includes(key)) secretKeys.push(name);
   }
   try {
-    return validateSettings(raw, config.stack, secretKeys, otherKeys);
+    return validateSettings(raw, config.stack, secretKeys, Object.keys(otherValues), otherValues);
   } catch (error) {
     throw contextualize(error, config);
   }
