@@ -28,14 +28,9 @@ function problemsOf(
   return [];
 }
 
-const refused: [
-  string,
-  Record<string, unknown>,
-  string,
-  string,
-  string[],
-  Record<string, unknown>?,
-][] = [
+type Row = [string, Record<string, unknown>, string, string, string[], Record<string, unknown>?];
+
+const refused: Row[] = [
   // Values the services reject.
   [
     "an RDS instance class that does not exist",
