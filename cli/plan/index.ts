@@ -7,6 +7,7 @@ import { NAMESPACE, StackKind, ValidatedSettings, validateSettings } from "../..
 import { CapturedStack, runUnderMocks } from "./capture";
 import { createMocks } from "./mocks";
 import { listStacks, ProjectFile, readProject, readStackConfig, StackConfig } from "./stack-files";
+import { crossStackProblems } from "./cross-stack";
 import { duplicateUrnProblems } from "./urns";
 
 export interface Violation {
@@ -40,9 +41,16 @@ export interface PlanOptions {
 
 export async function plan(options: PlanOptions): Promise<StackPlan[]> {
   const project = readProject(options.dir);
+  const everyStack = (options.stacks ?? []).length === 0 && options.configFile === undefined;
   const configs = chooseStacks(options, project).map((stack) =>
     readStackConfig(project, stack, options.configFile),
   );
+  const crossStack = crossStackProblems(
+    [...configs, ...otherStacks(project, configs)],
+    project.name,
+    everyStack,
+  );
+  if (crossStack.length > 0) throw new SlipwayError(crossStack, "the project's stacks:");
   return planConfigs(project.name, configs, options);
 }
 
@@ -78,6 +86,24 @@ export async function planConfigs(
 /** Exit code for a plan: 1 when any stack has a mandatory violation, else 0. */
 export function exitCodeFor(plans: readonly StackPlan[]): 0 | 1 {
   return plans.some((p) => p.violations.some((v) => v.enforcementLevel === "mandatory")) ? 1 : 0;
+}
+
+/**
+ * The project's stack files not being planned, for the checks across stacks. A file that does
+ * not read is left out: its own plan reports it, and this one is not about it.
+ */
+function otherStacks(project: ProjectFile, planned: readonly StackConfig[]): StackConfig[] {
+  const names = new Set(planned.map((c) => c.stack));
+  return listStacks(project)
+    .filter((stack) => !names.has(stack))
+    .flatMap((stack) => {
+      try {
+        return [readStackConfig(project, stack)];
+      } catch (error) {
+        if (SlipwayError.isInstance(error)) return [];
+        throw error;
+      }
+    });
 }
 
 function chooseStacks(options: PlanOptions, project: ProjectFile): string[] {
