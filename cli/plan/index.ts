@@ -6,7 +6,14 @@ import { parseStackName } from "../../config/stack-reference";
 import { NAMESPACE, StackKind, ValidatedSettings, validateSettings } from "../../config/validate";
 import { CapturedStack, runUnderMocks } from "./capture";
 import { createMocks } from "./mocks";
-import { listStacks, ProjectFile, readProject, readStackConfig, StackConfig } from "./stack-files";
+import {
+  displayPath,
+  listStacks,
+  ProjectFile,
+  readProject,
+  readStackConfig,
+  StackConfig,
+} from "./stack-files";
 import { crossStackProblems } from "./cross-stack";
 import { duplicateUrnProblems } from "./urns";
 
@@ -192,9 +199,7 @@ async function runStack(
 
 function contextualize(error: unknown, config: StackConfig): unknown {
   return SlipwayError.isInstance(error)
-    ? error.withContext(
-        `stack ${config.stack} (${path.relative(process.cwd(), config.file) || config.file}):`,
-      )
+    ? error.withContext(`stack ${config.stack} (${displayPath(config.file)}):`)
     : error;
 }
 

@@ -4,7 +4,6 @@
 // Offline there is no key to decrypt secure values, so each one becomes "[secret]", marked secret.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
 import { SECRET_PLACEHOLDER } from "../../config/limits";
 import { refusePlainSecrets } from "../../config/secrets";
 import { SlipwayError } from "../../errors";
@@ -14,6 +13,7 @@ import {
   parseProjectConfig,
   qualifyStackKey,
 } from "./project-config";
+import { readYamlFile } from "./yaml-file";
 
 export { SECRET_PLACEHOLDER };
 
@@ -39,7 +39,7 @@ export interface StackConfig {
 
 export function readProject(dir: string): ProjectFile {
   const file = path.join(dir, "Pulumi.yaml");
-  const doc = readYaml(file, "Pulumi.yaml");
+  const doc = readYamlFile(file, displayPath(file));
   if (!isRecord(doc) || typeof doc["name"] !== "string") {
     throw SlipwayError.of(file, "has no project name. Fix: add `name: slipway` at the top.");
   }
@@ -116,7 +116,7 @@ export function readStackConfig(project: ProjectFile, stack: string, file?: stri
       file ? message : `${path.basename(configFile)} ${message}`,
     );
   }
-  const doc = readYaml(configFile, path.basename(configFile));
+  const doc = readYamlFile(configFile, displayPath(configFile));
   const body = doc === null || doc === undefined ? {} : doc;
   if (
     !isRecord(body) ||
@@ -151,6 +151,11 @@ export function readStackConfig(project: ProjectFile, stack: string, file?: stri
   }
   // Its refusals say which file holds the plain secrets.
   return stackConfigFromValues(stack, configFile, merged);
+}
+
+/** A file as messages name it: relative to where slipway runs, as schema errors name it. */
+export function displayPath(file: string): string {
+  return path.relative(process.cwd(), file) || file;
 }
 
 /** The CLI's reason for refusing a stack name (`tokens.ParseStackName`), or undefined. */
@@ -198,42 +203,6 @@ export function stackConfigFromValues(
     config[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
   }
   return { stack, file, config, secretKeys, values: parsed };
-}
-
-function readYaml(file: string, label: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    throw SlipwayError.of(
-      label,
-      `cannot be read at ${file}. Fix: run slipway from the project folder.`,
-    );
-  }
-  // Integers as BigInt first: one beyond 2^53 keeps its digits (as text), as the CLI keeps them.
-  const doc = parseDocument(text, { intAsBigInt: true });
-  const error = doc.errors[0];
-  if (error) {
-    const line = error.linePos?.[0];
-    const where = line ? `line ${line.line}, column ${line.col}` : "somewhere";
-    throw SlipwayError.of(
-      label,
-      `is not valid YAML at ${where}: ${(error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}. Fix: correct the syntax there (indentation, a missing colon or quote).`,
-    );
-  }
-  return exactIntegers(doc.toJS() as unknown);
-}
-
-/** Integers as numbers where a number holds them exactly, as their digits where it cannot. */
-function exactIntegers(value: unknown): unknown {
-  if (typeof value === "bigint") {
-    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  }
-  if (Array.isArray(value)) return value.map(exactIntegers);
-  if (isRecord(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, exactIntegers(v)]));
-  }
-  return value;
 }
 
 /** `{ secure: ... }` anywhere inside a value becomes the placeholder; reports whether any did. */

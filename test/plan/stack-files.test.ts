@@ -166,9 +166,9 @@ describe("readStackConfig", () => {
     });
   });
 
-  test("a YAML syntax error gives the line", () => {
+  test("a YAML syntax error gives the key it is in, as schema errors do, and the line", () => {
     const { key, message } = problem(() => readStackConfig(project, "broken"));
-    expect(key).toBe("Pulumi.broken.yaml");
+    expect(key).toBe("slipway:app.name");
     expect(message).toBe(
       "is not valid YAML at line 4, column 1: All mapping items must start at the same column. Fix: correct the syntax there (indentation, a missing colon or quote).",
     );
