@@ -115,7 +115,7 @@ describe("readYamlFile", () => {
     );
     fs.writeFileSync(file, `config:\n  slipway:app:\n    name: "${"x".repeat(MAX_YAML_BYTES)}"\n`);
     expect(() => readYamlFile(file, "Pulumi.big.yaml")).toThrow(
-      `Pulumi.big.yaml: is ${MAX_YAML_BYTES + 34} bytes, over the ${MAX_YAML_BYTES} bytes slipway reads from one config file.`,
+      `Pulumi.big.yaml: is ${MAX_YAML_BYTES + 36} bytes, over the ${MAX_YAML_BYTES} bytes slipway reads from one config file.`,
     );
   });
 });
