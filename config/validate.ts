@@ -4,6 +4,7 @@ import { Problem, SlipwayError } from "../errors";
 import { awsConfigProblems } from "./aws";
 import { contradictions, inapplicableSections } from "./contradictions";
 import { databaseNetworkProblems } from "./network";
+import { SECRET_PLACEHOLDER } from "./limits";
 import { FieldMeta, SlipwaySettings, slipwaySchema } from "./schema";
 
 export const NAMESPACE = "slipway";
@@ -184,8 +185,19 @@ function describeIssue(
   const present = hasPath(raw, path);
   const received = !present ? "nothing" : secret ? "[secret]" : show(issue.input);
   const field = metaAt(path);
-  const reason = issue.code === "custom" ? issue.message : explain(issue);
   const allowed = field ? ` Allowed: ${field.allowed}.` : "";
+  if (issue.input === SECRET_PLACEHOLDER) {
+    // Stored with --secret where plain text is needed: the value cannot be checked, or used.
+    return [
+      {
+        key,
+        message:
+          `got a value stored with --secret, and this field takes plain text that slipway checks ` +
+          `(it is not a secret).${allowed} Fix: drop --secret: pulumi config set --path '${key}' ${field?.example ?? "<value>"}`,
+      },
+    ];
+  }
+  const reason = issue.code === "custom" ? issue.message : explain(issue);
   return [{ key, message: `got ${received}: ${reason}.${allowed} ${fixFor(key, field, secret)}` }];
 }
 

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SECRET_PLACEHOLDER } from "../../config/limits";
 import { refusePlainSecrets } from "../../config/secrets";
+import { closest } from "../../config/validate";
 import { SlipwayError } from "../../errors";
 import {
   applyProjectConfig,
@@ -16,6 +17,15 @@ import {
 import { readYamlFile } from "./yaml-file";
 
 export { SECRET_PLACEHOLDER };
+
+/** The top-level keys of a stack file the Pulumi CLI reads (`workspace.ProjectStack`). */
+export const STACK_FILE_KEYS = [
+  "config",
+  "environment",
+  "secretsprovider",
+  "encryptedkey",
+  "encryptionsalt",
+];
 
 export interface ProjectFile {
   readonly dir: string;
@@ -125,6 +135,21 @@ export function readStackConfig(project: ProjectFile, stack: string, file?: stri
     throw SlipwayError.of(
       configFile,
       "must be a YAML map with a `config:` map inside. Fix: see Pulumi.staging.yaml for the layout.",
+    );
+  }
+  const unknownTop = Object.keys(body).filter((key) => !STACK_FILE_KEYS.includes(key));
+  if (unknownTop.length > 0) {
+    throw new SlipwayError(
+      unknownTop.map((key) => {
+        const near = closest(key, STACK_FILE_KEYS);
+        return {
+          key: `${key} in ${displayPath(configFile)}`,
+          message:
+            `unknown top-level key of a stack file, so the Pulumi CLI would not read what is under it.` +
+            (near ? ` Did you mean ${near}?` : "") +
+            ` Allowed: ${STACK_FILE_KEYS.join(", ")}. Fix: rename it${near ? ` to ${near}` : ""} or remove it.`,
+        };
+      }),
     );
   }
   const stackValues = isRecord(body["config"]) ? body["config"] : {};

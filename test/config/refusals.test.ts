@@ -250,6 +250,21 @@ describe("refused, with the key, the value, what is allowed and the fix", () => 
   });
 });
 
+describe("messages that used to mislead", () => {
+  test("a secure value where plain text is needed says to drop --secret", () => {
+    expect(problemsOf({ app: { name: "[secret]" } }, "staging")).toEqual([
+      {
+        key: "slipway:app.name",
+        message:
+          "got a value stored with --secret, and this field takes plain text that slipway checks " +
+          "(it is not a secret). Allowed: 3-30 characters: a lowercase letter, then lowercase " +
+          "letters, digits or dashes, not ending in a dash (Heroku's rule). Fix: drop --secret: " +
+          "pulumi config set --path 'slipway:app.name' acme-web-staging",
+      },
+    ]);
+  });
+});
+
 describe("accepted", () => {
   test.each([
     [

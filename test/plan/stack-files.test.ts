@@ -174,6 +174,18 @@ describe("readStackConfig", () => {
     );
   });
 
+  test("a top-level typo (configs:) names the unknown key, not a missing app name", () => {
+    const file = path.join(dir, "Pulumi.typo.yaml");
+    fs.writeFileSync(file, "configs:\n  slipway:app:\n    name: acme\n");
+    expect(problem(() => readStackConfig(project, "typo", file))).toEqual({
+      key: `configs in ${path.relative(process.cwd(), file)}`,
+      message:
+        "unknown top-level key of a stack file, so the Pulumi CLI would not read what is under " +
+        "it. Did you mean config? Allowed: config, environment, secretsprovider, encryptedkey, " +
+        "encryptionsalt. Fix: rename it to config or remove it.",
+    });
+  });
+
   test("a file that is not a map is refused", () => {
     expect(problem(() => readStackConfig(project, "list"))).toEqual({
       key: path.join(dir, "Pulumi.list.yaml"),
