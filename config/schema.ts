@@ -298,7 +298,8 @@ export const pipelineSchema = z
       ),
     productionStack: z
       .string()
-      .regex(/^([A-Za-z0-9._-]+\/){0,2}[A-Za-z0-9._-]+$/)
+      // Each part at most 100 characters, as the Pulumi CLI limits names.
+      .regex(/^([A-Za-z0-9._-]{1,100}\/){0,2}[A-Za-z0-9._-]{1,100}$/)
       .default("production")
       .meta(
         meta(

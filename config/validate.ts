@@ -63,24 +63,23 @@ export function validateSettings(
   return { stack, kind, reviewSlug, settings: result.data };
 }
 
-/** Namespaces one or two letters away from `slipway` are typos whose keys would be ignored. */
+/** The namespaces a slipway stack's config uses: its own, and the providers' it configures. */
+const KNOWN_NAMESPACES = [NAMESPACE, "aws", "heroku", "github"];
+
+/** Namespaces a letter or two away from a known one are typos whose keys would be ignored. */
 export function misspelledNamespaces(keys: readonly string[]): Problem[] {
-  return keys
-    .filter((key) => {
-      const namespace = key.split(":")[0] ?? "";
-      return (
-        namespace !== NAMESPACE &&
-        key.includes(":") &&
-        closest(namespace, [NAMESPACE]) !== undefined
-      );
-    })
-    .map((key) => {
-      const rest = key.slice(key.indexOf(":") + 1);
-      return {
+  return keys.flatMap((key) => {
+    const namespace = key.split(":")[0] ?? "";
+    const near = closest(namespace, KNOWN_NAMESPACES);
+    if (!key.includes(":") || KNOWN_NAMESPACES.includes(namespace) || near === undefined) return [];
+    const rest = key.slice(key.indexOf(":") + 1);
+    return [
+      {
         key,
-        message: `unknown namespace, so Pulumi would pass it to no one. Did you mean ${NAMESPACE}:${rest}? Fix: rename the key in the stack's config file.`,
-      };
-    });
+        message: `unknown namespace, so Pulumi would pass it to no one. Did you mean ${near}:${rest}? Fix: rename the key in the stack's config file.`,
+      },
+    ];
+  });
 }
 
 function deriveKind(
@@ -351,11 +350,13 @@ function keysAt(path: readonly string[]): string[] {
 /** The candidate within edit distance 2 (or a third of the word) of `word`, if any. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
+  const tolerance = Math.max(2, Math.floor(word.length / 3));
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: a huge value costs nothing here.
+    if (Math.abs(word.length - candidate.length) > tolerance) continue;
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (!best || distance < best.distance) best = { candidate, distance };
   }
-  const tolerance = Math.max(2, Math.floor(word.length / 3));
   return best && best.distance <= tolerance ? best.candidate : undefined;
 }
 
