@@ -2,7 +2,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { SlipwayError } from "../errors";
-import { AWS_REGION } from "./limits";
 import { plainSecretProblems } from "./secrets";
 import {
   AlertingSettings,
@@ -58,9 +57,11 @@ export function loadConfig(): SlipwayConfig {
   const raw: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   const otherKeys: string[] = [];
+  const otherValues: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (!key.startsWith(`${NAMESPACE}:`)) {
       otherKeys.push(key);
+      otherValues[key] = value;
       continue;
     }
     const name = key.slice(NAMESPACE.length + 1);
@@ -68,16 +69,14 @@ export function loadConfig(): SlipwayConfig {
     if (isConfigSecret(key)) secretKeys.push(name);
   }
   const stack = pulumi.getStack();
-  const { kind, reviewSlug, settings } = validateSettings(raw, stack, secretKeys, otherKeys);
+  const { kind, reviewSlug, settings } = validateSettings(
+    raw,
+    stack,
+    secretKeys,
+    otherKeys,
+    otherValues,
+  );
   const awsRegion = all["aws:region"];
-  if (kind !== "review" && (awsRegion === undefined || !AWS_REGION.test(awsRegion))) {
-    throw SlipwayError.of(
-      "aws:region",
-      `got ${awsRegion === undefined ? "nothing" : JSON.stringify(awsRegion)}: a ${kind} stack ` +
-        `creates its database and alarms in AWS and needs a region. Allowed: a region code such ` +
-        `as us-east-1. Fix: pulumi config set aws:region us-east-1`,
-    );
-  }
   const { app, database, stateSecret, reviewStateSecret, reviewHerokuApiKey, ...rest } = settings;
   // "" is Pulumi.yaml's default: no credential.
   const secret = (value: string | undefined) =>

@@ -34,19 +34,161 @@ export const PROCESS_TYPE = /^[a-z][a-z0-9_-]{0,29}$/;
 /** Config var names: Heroku accepts word characters only (`^\w+$` in its API schema). */
 export const CONFIG_VAR_NAME = /^\w+$/;
 
-/** Add-on plans as `service:plan` (`heroku-postgresql:essential-0`). */
-export const ADDON_PLAN = /^[a-z0-9][a-z0-9-]*(:[a-z0-9][a-z0-9-]*)?$/;
+/**
+ * Add-on plans as `service` or `service:plan` (`heroku-postgresql:essential-0`): each part
+ * lowercase words of letters and digits joined by single dashes, as Heroku's add-on services and
+ * plans are named (the Platform API's `plan.name` example, `heroku-postgresql:dev`). Heroku
+ * answers 422 to anything else, mid-`pulumi up`.
+ */
+export const ADDON_PLAN = /^[a-z0-9]+(-[a-z0-9]+)*(:[a-z0-9]+(-[a-z0-9]+)*)?$/;
 
 /** Heroku app features are lowercase words joined by dashes (`preboot`, `runtime-dyno-metadata`). */
 export const APP_FEATURE = /^[a-z][a-z0-9-]*$/;
 
-/** RDS instance classes: `db.<family>.<size>` (`db.t4g.micro`, `db.m7g.large`). */
+/**
+ * The app features Heroku lets an app switch on (`heroku features` and `heroku labs` list them;
+ * Dev Center: "Preboot", "Dyno Metadata", "Session Affinity", "Language Runtime Metrics",
+ * "Log Runtime Metrics", "Heroku Router 2.0", "DNS Service Discovery for Private Spaces").
+ * `PATCH /apps/{app}/features/{name}` answers 404 for any other name.
+ */
+export const HEROKU_APP_FEATURES = [
+  "preboot",
+  "http-session-affinity",
+  "http-routing-2-dot-0",
+  "runtime-dyno-metadata",
+  "runtime-dyno-build-metadata",
+  "log-runtime-metrics",
+  "runtime-heroku-metrics",
+  "nodejs-language-metrics",
+  "jvm-language-metrics",
+  "ruby-language-metrics",
+  "go-language-metrics",
+  "python-language-metrics",
+  "spaces-dns-discovery",
+] as const;
+
+/** Features that only work on professional dynos (Dev Center, "Preboot": Standard and Performance). */
+export const PROFESSIONAL_ONLY_FEATURES: readonly string[] = ["preboot"];
+
+/**
+ * Heroku's limit on an app's config vars: keys and values together at most 32 kB (Dev Center,
+ * "Configuration and Config Vars", Config var limits). Heroku refuses a PATCH that goes over.
+ */
+export const HEROKU_CONFIG_VARS_MAX_BYTES = 32 * 1024;
+
+/**
+ * RDS instance classes: `db.<family>.<size>` (`db.t4g.micro`, `db.m7g.large`). Only the shape;
+ * RDS_POSTGRES_INSTANCE_CLASSES says which exist.
+ */
 export const RDS_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[0-9]*[a-z][a-z0-9]*$/;
 
-/** Postgres major versions RDS offers, optionally with a minor version (`16`, `16.4`). */
-export const POSTGRES_VERSION = /^(1[3-9])(\.\d+)?$/;
+const sizes = (...names: string[]) => names;
+const GRAVITON_2 = sizes(
+  "large",
+  "xlarge",
+  "2xlarge",
+  "4xlarge",
+  "8xlarge",
+  "12xlarge",
+  "16xlarge",
+);
+const INTEL_6 = [...GRAVITON_2, "24xlarge", "32xlarge"];
+const GEN_7_8 = [...GRAVITON_2, "24xlarge", "48xlarge"];
+const GEN_5 = [...GRAVITON_2, "24xlarge"];
+const BURSTABLE = sizes("micro", "small", "medium", "large", "xlarge", "2xlarge");
 
-/** RDS: `hh:mm-hh:mm` (UTC) for backups; `ddd:hh:mm-ddd:hh:mm` for maintenance. */
+/**
+ * The instance classes RDS for PostgreSQL runs (13 and later), by family. From AWS's published
+ * list: RDS User Guide, "Supported DB engines for DB instance classes" (PostgreSQL column) and
+ * "DB instance class types". @pulumi/aws's `rds.InstanceType` enum (types/enums/rds) is a
+ * convenience list, not the service's: it still has db.t2/db.m1-m4/db.r3-r4 (previous
+ * generations RDS refuses for PostgreSQL 13+) and lacks db.m7g, db.r7g and newer, so it cannot be
+ * the source; test/config/limits.test.ts checks that every current-generation class it lists is
+ * here.
+ */
+export const RDS_POSTGRES_INSTANCE_FAMILIES: Readonly<Record<string, readonly string[]>> = {
+  t3: BURSTABLE,
+  t4g: BURSTABLE,
+  m5: GEN_5,
+  m5d: GEN_5,
+  m6g: GRAVITON_2,
+  m6gd: GRAVITON_2,
+  m6i: INTEL_6,
+  m6id: INTEL_6,
+  m6idn: INTEL_6,
+  m6in: INTEL_6,
+  m7g: GRAVITON_2,
+  m7i: GEN_7_8,
+  m8g: GEN_7_8,
+  r5: GEN_5,
+  r5b: GEN_5,
+  r5d: GEN_5,
+  r6g: GRAVITON_2,
+  r6gd: GRAVITON_2,
+  r6i: INTEL_6,
+  r6id: INTEL_6,
+  r6idn: INTEL_6,
+  r6in: INTEL_6,
+  r7g: GRAVITON_2,
+  r7i: GEN_7_8,
+  r8g: GEN_7_8,
+  x2g: GRAVITON_2,
+  x2iedn: sizes("xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge", "24xlarge", "32xlarge"),
+};
+
+/** Whether RDS for PostgreSQL offers `instanceClass` (`db.t4g.micro`). */
+export function isRdsPostgresInstanceClass(instanceClass: string): boolean {
+  const [prefix, family, size, ...rest] = instanceClass.split(".");
+  return (
+    prefix === "db" &&
+    rest.length === 0 &&
+    family !== undefined &&
+    size !== undefined &&
+    Object.hasOwn(RDS_POSTGRES_INSTANCE_FAMILIES, family) &&
+    (RDS_POSTGRES_INSTANCE_FAMILIES[family] ?? []).includes(size)
+  );
+}
+
+/** Postgres versions as written: a major, optionally with a minor (`16`, `16.4`). */
+export const POSTGRES_VERSION = /^(\d+)(\.\d+)?$/;
+
+/**
+ * The PostgreSQL majors RDS creates instances of, each with the lowest minor it still creates
+ * (older minors are deprecated: RDS refuses to create them). From AWS's "Amazon RDS for
+ * PostgreSQL updates" and its release calendar (PostgreSQLReleaseNotes/postgresql-versions.html,
+ * postgresql-release-calendar.html), and the RDS deprecation of 14.14-14.17, 15.9-15.12,
+ * 16.5-16.8 and 17.1-17.4 (no new instances since 2026-05-01). 12 and older are past Extended
+ * Support's creation; 19 runs only in the Database Preview Environment.
+ */
+export const RDS_POSTGRES_MAJORS: Readonly<Record<string, number>> = {
+  "13": 1,
+  "14": 18,
+  "15": 13,
+  "16": 9,
+  "17": 5,
+  "18": 1,
+};
+
+/** Why RDS would refuse Postgres `version`, or undefined when it creates it. */
+export function postgresVersionProblem(version: string): string | undefined {
+  const match = POSTGRES_VERSION.exec(version);
+  if (!match) return "not a Postgres version";
+  const major = match[1] ?? "";
+  const lowest = RDS_POSTGRES_MAJORS[major];
+  if (lowest === undefined) return `RDS does not create PostgreSQL ${major} instances`;
+  const minor = match[2] === undefined ? undefined : Number(match[2].slice(1));
+  if (minor !== undefined && minor < lowest) {
+    return `RDS no longer creates ${version} (the oldest ${major}.x it creates is ${major}.${lowest})`;
+  }
+  return undefined;
+}
+
+/**
+ * RDS: `hh:mm-hh:mm` (UTC) for backups; `ddd:hh:mm-ddd:hh:mm` for maintenance. Each at least 30
+ * minutes, and the two may not overlap (RDS API Reference, CreateDBInstance:
+ * PreferredBackupWindow and PreferredMaintenanceWindow).
+ */
+export const RDS_WINDOW_MIN_MINUTES = 30;
 export const BACKUP_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 export const MAINTENANCE_WINDOW =
   /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
@@ -56,9 +198,106 @@ export const POSTGRES_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 /** Master user names RDS for PostgreSQL reserves. */
 export const RESERVED_DB_USERS = ["postgres", "rdsadmin", "admin", "root"];
 
-/** AWS ids and regions. */
-export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/**
+ * AWS regions: @pulumi/aws's `Region` enum (types/enums/index.d.ts), the list the provider
+ * validates `aws:region` against; test/config/limits.test.ts keeps the two equal.
+ */
+export const AWS_REGIONS = [
+  "af-south-1",
+  "ap-east-1",
+  "ap-east-2",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-south-1",
+  "ap-south-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ap-southeast-6",
+  "ap-southeast-7",
+  "ca-central-1",
+  "ca-west-1",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-north-1",
+  "eu-south-1",
+  "eu-south-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "il-central-1",
+  "me-central-1",
+  "me-south-1",
+  "mx-central-1",
+  "sa-east-1",
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "cn-north-1",
+  "cn-northwest-1",
+  "eusc-de-east-1",
+  "us-gov-east-1",
+  "us-gov-west-1",
+  "us-iso-east-1",
+  "us-iso-west-1",
+  "us-isob-east-1",
+  "us-isob-west-1",
+  "eu-isoe-west-1",
+  "us-isof-east-1",
+  "us-isof-south-1",
+] as const;
+
+/**
+ * The keys of the `aws` config namespace: the provider's config declarations
+ * (@pulumi/aws/config/vars.d.ts); test/config/limits.test.ts keeps the two equal. Any other
+ * `aws:` key is a typo the provider ignores, silently.
+ */
+export const AWS_CONFIG_KEYS = [
+  "accessKey",
+  "allowedAccountIds",
+  "assumeRoleWithWebIdentity",
+  "assumeRoles",
+  "customCaBundle",
+  "defaultTags",
+  "ec2MetadataServiceEndpoint",
+  "ec2MetadataServiceEndpointMode",
+  "endpoints",
+  "forbiddenAccountIds",
+  "httpProxy",
+  "httpsProxy",
+  "ignoreTags",
+  "insecure",
+  "maxRetries",
+  "noProxy",
+  "profile",
+  "region",
+  "retryMode",
+  "s3UsEast1RegionalEndpoint",
+  "s3UsePathStyle",
+  "secretKey",
+  "sharedConfigFiles",
+  "sharedCredentialsFiles",
+  "skipCredentialsValidation",
+  "skipMetadataApiCheck",
+  "skipRegionValidation",
+  "skipRequestingAccountId",
+  "stsRegion",
+  "tagPolicyCompliance",
+  "token",
+  "tokenBucketRateLimiterCapacity",
+  "useDualstackEndpoint",
+  "useFipsEndpoint",
+  "userAgents",
+] as const;
+
+/** AWS ids. */
 export const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+/** An RDS DB subnet group needs subnets in at least two Availability Zones (RDS User Guide). */
+export const RDS_MIN_SUBNETS = 2;
 export const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 export const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8,17}$/;
 

@@ -53,6 +53,10 @@ const httpsUrl = (what: string, example: string) =>
     .refine((v) => limits.isUrlWithProtocol(v, ["https:"]), { message: "not an https URL" })
     .meta(meta(`an https:// URL ${what}`, example));
 
+/** Heroku's dyno tiers: the dynos of one app are all of one tier (Dev Center, "Dyno Types"). */
+const tierOf = (size: limits.DynoSize) =>
+  size === "eco" ? "eco" : size === "basic" ? "basic" : "professional";
+
 const formationEntry = z
   .strictObject({
     quantity: z
@@ -140,10 +144,20 @@ export const appSchema = z
           .meta(meta("a Procfile process type (web, worker, ...)", "web")),
         formationEntry,
       )
+      .superRefine((formation, ctx) => {
+        const tiers = new Set(Object.values(formation).map((entry) => tierOf(entry.size)));
+        if (tiers.size > 1) {
+          ctx.addIssue({
+            code: "custom",
+            input: formation,
+            message: `mixes ${[...tiers].join(" and ")} dynos, and Heroku runs the dynos of an app in one tier`,
+          });
+        }
+      })
       .default({ web: { quantity: 1, size: "basic" } })
       .meta(
         meta(
-          "a map of process type to { quantity, size }",
+          "a map of process type to { quantity, size }, every size of one tier: eco, basic, or standard and performance (Heroku's rule)",
           "{ web: { quantity: 2, size: standard-1x } }",
         ),
       ),
@@ -155,6 +169,16 @@ export const appSchema = z
           .meta(meta("a config var name made of letters, digits and _", "NODE_ENV")),
         z.string().meta(meta("a string (quote numbers and booleans in YAML)", '"3000"')),
       )
+      .superRefine((vars, ctx) => {
+        const bytes = configVarBytes(vars);
+        if (bytes > limits.HEROKU_CONFIG_VARS_MAX_BYTES) {
+          ctx.addIssue({
+            code: "custom",
+            input: `${Object.keys(vars).length} config vars`,
+            message: `${bytes} bytes of names and values, over Heroku's limit of ${limits.HEROKU_CONFIG_VARS_MAX_BYTES} bytes per app`,
+          });
+        }
+      })
       .default({})
       .meta(
         meta(
@@ -167,13 +191,20 @@ export const appSchema = z
         z
           .string()
           .regex(limits.ADDON_PLAN)
-          .meta(meta("an add-on plan as service:plan", "papertrail:choklad")),
+          .meta(
+            meta(
+              "an add-on plan as service or service:plan, each part lowercase letters and digits joined by single dashes",
+              "papertrail:choklad",
+            ),
+          ),
       )
       .default([])
       .meta(meta("a list of Heroku add-on plans as service:plan", "[papertrail:choklad]")),
     features: z
       .array(
-        z.string().regex(limits.APP_FEATURE).meta(meta("a Heroku app feature name", "preboot")),
+        z
+          .enum(limits.HEROKU_APP_FEATURES)
+          .meta(meta(`one of ${limits.HEROKU_APP_FEATURES.join(", ")}`, "preboot")),
       )
       .superRefine(eachOnce())
       .default([])
@@ -220,6 +251,27 @@ export const appSchema = z
       ),
   })
   .superRefine((app, ctx) => {
+    const sizes = Object.values(app.formation).map((entry) => entry.size);
+    const hobby = sizes.find((size) => tierOf(size) !== "professional");
+    app.features.forEach((feature, index) => {
+      if (limits.PROFESSIONAL_ONLY_FEATURES.includes(feature) && hobby !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["features", index],
+          input: feature,
+          message: `${feature} needs standard or performance dynos, and slipway:app.formation runs ${hobby} dynos`,
+        });
+      }
+    });
+    if (app.acm && sizes.includes("eco")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["acm"],
+        input: true,
+        message:
+          "Automated Certificate Management needs basic or larger dynos, and slipway:app.formation runs eco dynos",
+      });
+    }
     if (app.space !== undefined && app.team === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -246,7 +298,8 @@ export const pipelineSchema = z
       ),
     productionStack: z
       .string()
-      .regex(/^([A-Za-z0-9._-]+\/){0,2}[A-Za-z0-9._-]+$/)
+      // Each part at most 100 characters, as the Pulumi CLI limits names.
+      .regex(/^([A-Za-z0-9._-]{1,100}\/){0,2}[A-Za-z0-9._-]{1,100}$/)
       .default("production")
       .meta(
         meta(
@@ -266,19 +319,30 @@ export const databaseSchema = z
   .strictObject({
     engineVersion: z
       .string()
-      .regex(limits.POSTGRES_VERSION)
+      .superRefine((version, ctx) => {
+        const problem = limits.postgresVersionProblem(version);
+        if (problem) ctx.addIssue({ code: "custom", input: version, message: problem });
+      })
       .default("16")
       .meta(
         meta(
-          "a Postgres major version RDS offers, 13 to 19, optionally with a minor (16.4)",
+          `a PostgreSQL major RDS creates (${Object.keys(limits.RDS_POSTGRES_MAJORS).join(", ")}), optionally with a minor it still creates (16.9); quoted, so YAML keeps it text`,
           '"16"',
         ),
       ),
     instanceClass: z
       .string()
       .regex(limits.RDS_INSTANCE_CLASS)
+      .refine(limits.isRdsPostgresInstanceClass, {
+        message: "not an instance class RDS for PostgreSQL offers",
+      })
       .default("db.t4g.micro")
-      .meta(meta("an RDS instance class like db.<family>.<size>", "db.t4g.micro")),
+      .meta(
+        meta(
+          `an instance class RDS for PostgreSQL offers, db.<family>.<size> with family one of ${Object.keys(limits.RDS_POSTGRES_INSTANCE_FAMILIES).join(", ")} (config/limits.ts lists the sizes)`,
+          "db.t4g.micro",
+        ),
+      ),
     allocatedStorageGb: z
       .number()
       .int()
@@ -304,12 +368,22 @@ export const databaseSchema = z
       .string()
       .regex(limits.BACKUP_WINDOW)
       .default("03:00-04:00")
-      .meta(meta("hh:mm-hh:mm in UTC", "03:00-04:00")),
+      .meta(
+        meta(
+          "hh:mm-hh:mm in UTC, at least 30 minutes, not overlapping maintenanceWindow",
+          "03:00-04:00",
+        ),
+      ),
     maintenanceWindow: z
       .string()
       .regex(limits.MAINTENANCE_WINDOW)
       .default("sun:04:30-sun:05:30")
-      .meta(meta("ddd:hh:mm-ddd:hh:mm in UTC", "sun:04:30-sun:05:30")),
+      .meta(
+        meta(
+          "ddd:hh:mm-ddd:hh:mm in UTC, at least 30 minutes, not overlapping backupWindow",
+          "sun:04:30-sun:05:30",
+        ),
+      ),
     multiAz: z.boolean().default(false).meta(meta("true or false", "true")),
     network: z
       .enum(DATABASE_NETWORKS)
@@ -368,10 +442,14 @@ export const databaseSchema = z
       .array(
         z.string().regex(limits.SUBNET_ID).meta(meta("a subnet id", "subnet-0abc1234def567890")),
       )
+      .superRefine(eachOnce())
+      .refine((ids) => ids.length === 0 || ids.length >= limits.RDS_MIN_SUBNETS, {
+        message: `fewer than ${limits.RDS_MIN_SUBNETS} subnets, and an RDS subnet group needs subnets in two Availability Zones`,
+      })
       .default([])
       .meta(
         meta(
-          "a list of subnet ids in at least two availability zones (empty: the default VPC's)",
+          "empty (the default VPC's subnets), or the ids of at least two subnets in different availability zones, each once",
           "[subnet-0abc1234def567890, subnet-0def5678abc123456]",
         ),
       ),
@@ -401,6 +479,9 @@ export const databaseSchema = z
         message: `below allocatedStorageGb (${db.allocatedStorageGb}); storage autoscaling needs a maximum at or above the allocated size`,
       });
     }
+    for (const issue of windowIssues(db.backupWindow, db.maintenanceWindow)) {
+      ctx.addIssue({ code: "custom", ...issue });
+    }
     if (db.subnetIds.length > 0 && db.vpcId === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -416,6 +497,67 @@ export const databaseSchema = z
       "{ instanceClass: db.t4g.small }",
     ),
   );
+
+/** Minutes from the week's start (Monday 00:00 UTC) of an RDS window's ends. */
+function windowMinutes(window: string, weekly: boolean): [number, number] {
+  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  const at = (part: string) => {
+    const [day, hh, mm] = weekly ? part.split(":") : ["mon", ...part.split(":")];
+    return days.indexOf(day ?? "") * 1440 + Number(hh) * 60 + Number(mm);
+  };
+  const [start, end] = weekly ? [window.slice(0, 9), window.slice(10)] : window.split("-");
+  return [at(start ?? ""), at(end ?? "")];
+}
+
+/** Whether [start1, start1 + length1) and [start2, start2 + length2) meet on a circle of `period`. */
+function meet(start1: number, length1: number, start2: number, length2: number, period: number) {
+  return [-period, 0, period].some(
+    (shift) => start1 < start2 + length2 + shift && start2 + shift < start1 + length1,
+  );
+}
+
+const DAY = 1440;
+const WEEK = 7 * DAY;
+const lengthOf = (w: [number, number], period: number) =>
+  (((w[1] - w[0]) % period) + period) % period;
+
+/**
+ * RDS's rules for the two windows: each lasts at least 30 minutes, and the daily backup window
+ * may not overlap the weekly maintenance window on any day (CreateDBInstance).
+ */
+function windowIssues(backup: string, maintenance: string) {
+  const issues: { path: string[]; input: string; message: string }[] = [];
+  const daily = windowMinutes(backup, false);
+  const weekly = windowMinutes(maintenance, true);
+  const checks: [string, string, [number, number], number][] = [
+    ["backupWindow", backup, daily, DAY],
+    ["maintenanceWindow", maintenance, weekly, WEEK],
+  ];
+  for (const [field, value, window, period] of checks) {
+    const minutes = lengthOf(window, period);
+    if (minutes < limits.RDS_WINDOW_MIN_MINUTES) {
+      issues.push({
+        path: [field],
+        input: value,
+        message: `lasts ${minutes} minutes, and RDS needs at least ${limits.RDS_WINDOW_MIN_MINUTES}`,
+      });
+    }
+  }
+  if (issues.length > 0) return issues;
+  const backupLength = lengthOf(daily, DAY);
+  const maintenanceLength = lengthOf(weekly, WEEK);
+  const clash = [0, 1, 2, 3, 4, 5, 6].some((day) =>
+    meet(day * DAY + daily[0], backupLength, weekly[0], maintenanceLength, WEEK),
+  );
+  if (clash) {
+    issues.push({
+      path: ["backupWindow"],
+      input: backup,
+      message: `overlaps maintenanceWindow (${maintenance}), and RDS refuses windows that overlap`,
+    });
+  }
+  return issues;
+}
 
 export const githubSchema = z
   .strictObject({
@@ -796,6 +938,14 @@ export const secretConfigVarsSchema = z
       "{ SESSION_SECRET: <secret> }",
     ),
   );
+
+/** Bytes Heroku counts for config vars: each name and value, in UTF-8. */
+export function configVarBytes(vars: Readonly<Record<string, string>>): number {
+  return Object.entries(vars).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value),
+    0,
+  );
+}
 
 /** Every key in the `slipway` namespace. A key not listed here is a typo and an error. */
 export const slipwaySchema = z.strictObject({

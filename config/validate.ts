@@ -1,7 +1,10 @@
 // Turns the raw `slipway:*` values of a stack into settings, or into problems a person can act on.
 import { z } from "zod";
 import { Problem, SlipwayError } from "../errors";
+import { awsConfigProblems } from "./aws";
+import { contradictions, inapplicableSections } from "./contradictions";
 import { databaseNetworkProblems } from "./network";
+import { SECRET_PLACEHOLDER } from "./limits";
 import { FieldMeta, SlipwaySettings, slipwaySchema } from "./schema";
 
 export const NAMESPACE = "slipway";
@@ -30,6 +33,7 @@ export const REVIEW_STACK = /^review-([a-z0-9][a-z0-9-]{0,39})$/;
  * @param stack - the stack's name, which decides its kind.
  * @param secretKeys - keys (without namespace) whose values are secrets: never echoed back.
  * @param otherKeys - the stack's keys in other namespaces, checked for a misspelled `slipway`.
+ * @param otherValues - those keys' values, when known: the `aws:` ones are checked too.
  * @throws SlipwayError listing every problem found, not only the first.
  */
 export function validateSettings(
@@ -37,6 +41,7 @@ export function validateSettings(
   stack: string,
   secretKeys: readonly string[] = [],
   otherKeys: readonly string[] = [],
+  otherValues?: Readonly<Record<string, unknown>>,
 ): ValidatedSettings {
   const result = slipwaySchema.safeParse(raw, { reportInput: true });
   const problems: Problem[] = misspelledNamespaces(otherKeys);
@@ -44,9 +49,13 @@ export function validateSettings(
     problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, raw, secretKeys)));
   }
   const kind = deriveKind(stack, raw["environment"], problems);
+  if (kind && otherValues) problems.push(...awsConfigProblems(otherValues, kind));
+  if (kind) problems.push(...inapplicableSections(raw, kind));
   if (result.success && kind) {
     problems.push(...requiredForKind(result.data, kind));
-    if (kind !== "review") problems.push(...databaseNetworkProblems(result.data));
+    if (kind !== "review") {
+      problems.push(...databaseNetworkProblems(result.data), ...contradictions(result.data));
+    }
   }
   if (problems.length > 0 || !result.success || !kind) {
     throw new SlipwayError(problems);
@@ -55,24 +64,23 @@ export function validateSettings(
   return { stack, kind, reviewSlug, settings: result.data };
 }
 
-/** Namespaces one or two letters away from `slipway` are typos whose keys would be ignored. */
+/** The namespaces a slipway stack's config uses: its own, and the providers' it configures. */
+const KNOWN_NAMESPACES = [NAMESPACE, "aws", "heroku", "github"];
+
+/** Namespaces a letter or two away from a known one are typos whose keys would be ignored. */
 export function misspelledNamespaces(keys: readonly string[]): Problem[] {
-  return keys
-    .filter((key) => {
-      const namespace = key.split(":")[0] ?? "";
-      return (
-        namespace !== NAMESPACE &&
-        key.includes(":") &&
-        closest(namespace, [NAMESPACE]) !== undefined
-      );
-    })
-    .map((key) => {
-      const rest = key.slice(key.indexOf(":") + 1);
-      return {
+  return keys.flatMap((key) => {
+    const namespace = key.split(":")[0] ?? "";
+    const near = closest(namespace, KNOWN_NAMESPACES);
+    if (!key.includes(":") || KNOWN_NAMESPACES.includes(namespace) || near === undefined) return [];
+    const rest = key.slice(key.indexOf(":") + 1);
+    return [
+      {
         key,
-        message: `unknown namespace, so Pulumi would pass it to no one. Did you mean ${NAMESPACE}:${rest}? Fix: rename the key in the stack's config file.`,
-      };
-    });
+        message: `unknown namespace, so Pulumi would pass it to no one. Did you mean ${near}:${rest}? Fix: rename the key in the stack's config file.`,
+      },
+    ];
+  });
 }
 
 function deriveKind(
@@ -177,8 +185,19 @@ function describeIssue(
   const present = hasPath(raw, path);
   const received = !present ? "nothing" : secret ? "[secret]" : show(issue.input);
   const field = metaAt(path);
-  const reason = issue.code === "custom" ? issue.message : explain(issue);
   const allowed = field ? ` Allowed: ${field.allowed}.` : "";
+  if (issue.input === SECRET_PLACEHOLDER) {
+    // Stored with --secret where plain text is needed: the value cannot be checked, or used.
+    return [
+      {
+        key,
+        message:
+          `got a value stored with --secret, and this field takes plain text that slipway checks ` +
+          `(it is not a secret).${allowed} Fix: drop --secret: pulumi config set --path '${key}' ${field?.example ?? "<value>"}`,
+      },
+    ];
+  }
+  const reason = issue.code === "custom" ? issue.message : explain(issue);
   return [{ key, message: `got ${received}: ${reason}.${allowed} ${fixFor(key, field, secret)}` }];
 }
 
@@ -332,11 +351,13 @@ function keysAt(path: readonly string[]): string[] {
 /** The candidate within edit distance 2 (or a third of the word) of `word`, if any. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
+  const tolerance = Math.max(2, Math.floor(word.length / 3));
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: a huge value costs nothing here.
+    if (Math.abs(word.length - candidate.length) > tolerance) continue;
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (!best || distance < best.distance) best = { candidate, distance };
   }
-  const tolerance = Math.max(2, Math.floor(word.length / 3));
   return best && best.distance <= tolerance ? best.candidate : undefined;
 }
 

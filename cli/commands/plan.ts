@@ -40,6 +40,7 @@ export const planCommand: Command = {
     const evaluate = createEvaluator(
       pack,
       policyConfigFile ? readPolicyConfig(policyConfigFile) : {},
+      policyConfigFile ? `--policy-config ${policyConfigFile}` : undefined,
     );
     const configFile = values.config === undefined ? undefined : stackFile(cwd, values.config);
     const plans = await plan({

@@ -6,7 +6,15 @@ import { parseStackName } from "../../config/stack-reference";
 import { NAMESPACE, StackKind, ValidatedSettings, validateSettings } from "../../config/validate";
 import { CapturedStack, runUnderMocks } from "./capture";
 import { createMocks } from "./mocks";
-import { listStacks, ProjectFile, readProject, readStackConfig, StackConfig } from "./stack-files";
+import {
+  displayPath,
+  listStacks,
+  ProjectFile,
+  readProject,
+  readStackConfig,
+  StackConfig,
+} from "./stack-files";
+import { crossStackProblems } from "./cross-stack";
 import { duplicateUrnProblems } from "./urns";
 
 export interface Violation {
@@ -40,9 +48,16 @@ export interface PlanOptions {
 
 export async function plan(options: PlanOptions): Promise<StackPlan[]> {
   const project = readProject(options.dir);
+  const everyStack = (options.stacks ?? []).length === 0 && options.configFile === undefined;
   const configs = chooseStacks(options, project).map((stack) =>
     readStackConfig(project, stack, options.configFile),
   );
+  const crossStack = crossStackProblems(
+    [...configs, ...otherStacks(project, configs)],
+    project.name,
+    everyStack,
+  );
+  if (crossStack.length > 0) throw new SlipwayError(crossStack, "the project's stacks:");
   return planConfigs(project.name, configs, options);
 }
 
@@ -80,6 +95,24 @@ export function exitCodeFor(plans: readonly StackPlan[]): 0 | 1 {
   return plans.some((p) => p.violations.some((v) => v.enforcementLevel === "mandatory")) ? 1 : 0;
 }
 
+/**
+ * The project's stack files not being planned, for the checks across stacks. A file that does
+ * not read is left out: its own plan reports it, and this one is not about it.
+ */
+function otherStacks(project: ProjectFile, planned: readonly StackConfig[]): StackConfig[] {
+  const names = new Set(planned.map((c) => c.stack));
+  return listStacks(project)
+    .filter((stack) => !names.has(stack))
+    .flatMap((stack) => {
+      try {
+        return [readStackConfig(project, stack)];
+      } catch (error) {
+        if (SlipwayError.isInstance(error)) return [];
+        throw error;
+      }
+    });
+}
+
 function chooseStacks(options: PlanOptions, project: ProjectFile): string[] {
   const requested = [...new Set(options.stacks ?? [])];
   if (options.configFile && requested.length > 1) {
@@ -113,10 +146,10 @@ function chooseStacks(options: PlanOptions, project: ProjectFile): string[] {
 export function validateStackConfig(config: StackConfig): ValidatedSettings {
   const raw: Record<string, unknown> = {};
   const secretKeys: string[] = [];
-  const otherKeys: string[] = [];
+  const otherValues: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config.values)) {
     if (!key.startsWith(`${NAMESPACE}:`)) {
-      otherKeys.push(key);
+      otherValues[key] = value;
       continue;
     }
     const name = key.slice(NAMESPACE.length + 1);
@@ -124,7 +157,7 @@ export function validateStackConfig(config: StackConfig): ValidatedSettings {
     if (config.secretKeys.includes(key)) secretKeys.push(name);
   }
   try {
-    return validateSettings(raw, config.stack, secretKeys, otherKeys);
+    return validateSettings(raw, config.stack, secretKeys, Object.keys(otherValues), otherValues);
   } catch (error) {
     throw contextualize(error, config);
   }
@@ -166,9 +199,7 @@ async function runStack(
 
 function contextualize(error: unknown, config: StackConfig): unknown {
   return SlipwayError.isInstance(error)
-    ? error.withContext(
-        `stack ${config.stack} (${path.relative(process.cwd(), config.file) || config.file}):`,
-      )
+    ? error.withContext(`stack ${config.stack} (${displayPath(config.file)}):`)
     : error;
 }
 

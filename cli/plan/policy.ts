@@ -75,10 +75,20 @@ export function readPolicyConfig(file: string): PolicyConfigFile {
   }
 }
 
-/** Applies a config file to a pack: enforcement levels and validated settings with defaults. */
+const FIX =
+  "Fix: correct it in the policy config file (docs/policies.md lists each policy's settings).";
+
+/**
+ * Applies a config file to a pack: enforcement levels and validated settings with defaults.
+ * A setting a policy does not declare is refused (docs/policies.md promises it): the engine
+ * would pass it to the policy, which would never read it, and the author believes it applies.
+ *
+ * @param source - how messages name the file (`--policy-config policy.json`).
+ */
 export function resolvePolicies(
   pack: PackDefinition,
   file: PolicyConfigFile = {},
+  source = "policy config",
 ): ResolvedPolicy[] {
   const names = pack.policies.map((p) => p.name);
   const problems: { key: string; message: string }[] = [];
@@ -88,7 +98,7 @@ export function resolvePolicies(
       return value as EnforcementLevel;
     problems.push({
       key: `${key}.enforcementLevel`,
-      message: `got ${JSON.stringify(value)}. Allowed: ${LEVELS.join(", ")}.`,
+      message: `got ${JSON.stringify(value)}. Allowed: ${LEVELS.join(", ")}. ${FIX}`,
     });
     return undefined;
   };
@@ -97,11 +107,16 @@ export function resolvePolicies(
       const guess = closest(key, names);
       problems.push({
         key,
-        message: `is not a policy of the ${pack.name} pack.${guess ? ` Did you mean ${guess}?` : ""} Allowed: all, ${names.join(", ")}.`,
+        message: `is not a policy of the ${pack.name} pack.${guess ? ` Did you mean ${guess}?` : ""} Allowed: all, ${names.join(", ")}. Fix: rename or remove it.`,
       });
     }
   }
   const all = file["all"];
+  if (typeof all === "object") {
+    for (const setting of Object.keys(all).filter((k) => k !== "enforcementLevel")) {
+      problems.push(unknownSetting("all", setting, all[setting], []));
+    }
+  }
   const allLevel = levelOf("all", typeof all === "object" ? all["enforcementLevel"] : all);
   const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
   const resolved = pack.policies.map((policy) => {
@@ -115,29 +130,52 @@ export function resolvePolicies(
       pack.enforcementLevel ??
       "advisory";
     const config: Record<string, unknown> = { ...settings };
+    const declared = Object.keys(policy.configSchema?.properties ?? {});
+    for (const setting of Object.keys(settings).filter((k) => !declared.includes(k))) {
+      problems.push(unknownSetting(policy.name, setting, settings[setting], declared));
+    }
     if (policy.configSchema) {
       const validate = ajv.compile({ type: "object", ...policy.configSchema });
+      const given = structuredClone(config);
       if (!validate(config)) {
         for (const error of validate.errors ?? []) {
+          if (error.keyword === "additionalProperties") continue; // reported above
+          const at = error.instancePath.split("/").slice(1);
+          const value = at.reduce<unknown>(
+            (v, part) => (v as Record<string, unknown> | undefined)?.[part],
+            given,
+          );
           problems.push({
             key: `${policy.name}${error.instancePath.replace(/\//g, ".")}`,
-            message: `${error.message ?? "is invalid"}. Fix: correct it in the policy config file (see docs/policies.md).`,
+            message: `got ${JSON.stringify(value) ?? "nothing"}: ${error.message ?? "is invalid"}. ${FIX}`,
           });
         }
       }
     }
     return { policy, level, config };
   });
-  if (problems.length > 0) throw new SlipwayError(problems, "policy config:");
+  if (problems.length > 0) throw new SlipwayError(problems, `${source}:`);
   return resolved;
+}
+
+function unknownSetting(policy: string, setting: string, value: unknown, declared: string[]) {
+  const near = closest(setting, declared);
+  return {
+    key: `${policy}.${setting}`,
+    message:
+      `got ${JSON.stringify(value)}: not a setting of ${policy === "all" ? "every policy (all takes only enforcementLevel)" : `the policy ${policy}`}, so it would change nothing.` +
+      (near ? ` Did you mean ${policy}.${near}?` : "") +
+      ` Allowed: ${["enforcementLevel", ...declared].join(", ")}. Fix: rename or remove it.`,
+  };
 }
 
 /** The evaluator `slipway plan` runs on every captured stack. */
 export function createEvaluator(
   pack: PackDefinition,
   file: PolicyConfigFile = {},
+  source?: string,
 ): PolicyEvaluator {
-  const policies = resolvePolicies(pack, file);
+  const policies = resolvePolicies(pack, file, source);
   return (stack) => evaluate(pack, policies, stack.resources);
 }
 

@@ -52,7 +52,7 @@ export function shownInputs(resource: CapturedResource): Record<string, unknown>
 function renderText(plans: readonly StackPlan[]): string {
   const lines: string[] = [];
   for (const plan of plans) {
-    lines.push(`stack ${plan.stack} (${plan.kind}): ${plan.resources.length} resources`);
+    lines.push(`stack ${plan.stack} (${plan.kind}): ${count(plan.resources.length, "resource")}`);
     const children = childrenByParent(plan.resources);
     const roots = plan.resources.filter(
       (r) => !r.parent || !plan.resources.some((p) => p.urn === r.parent),
@@ -75,10 +75,13 @@ function renderText(plans: readonly StackPlan[]): string {
 function violationLines(violations: readonly Violation[]): string[] {
   if (violations.length === 0) return ["  policies: no violations"];
   return [
-    `  policies: ${violations.length} violation${violations.length === 1 ? "" : "s"}`,
-    ...violations.map(
-      (v) =>
-        `  ${v.enforcementLevel.padEnd(9)} ${v.policy}: ${v.message}${v.urn ? `\n            at ${v.urn}` : ""}`,
+    `  policies: ${count(violations.length, "violation")}`,
+    // Lines after the first keep the entry's indentation, under the level column.
+    ...violations.map((v) =>
+      `  ${v.enforcementLevel.padEnd(9)} ${v.policy}: ${v.message}${v.urn ? `\nat ${v.urn}` : ""}`.replace(
+        /\n/g,
+        `\n${" ".repeat(12)}`,
+      ),
     ),
   ];
 }
@@ -88,7 +91,13 @@ function summary(plans: readonly StackPlan[]): string {
   const mandatory = all.filter((v) => v.enforcementLevel === "mandatory").length;
   const advisory = all.filter((v) => v.enforcementLevel === "advisory").length;
   const resources = plans.reduce((n, p) => n + p.resources.length, 0);
-  return `${plans.length} stack${plans.length === 1 ? "" : "s"}, ${resources} resources, ${mandatory} mandatory and ${advisory} advisory violations`;
+  const violations = mandatory + advisory === 1 ? "violation" : "violations";
+  return `${count(plans.length, "stack")}, ${count(resources, "resource")}, ${mandatory} mandatory and ${advisory} advisory ${violations}`;
+}
+
+/** `1 stack`, `2 stacks`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function childrenByParent(resources: readonly CapturedResource[]): Map<string, CapturedResource[]> {

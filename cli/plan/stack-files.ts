@@ -4,9 +4,9 @@
 // Offline there is no key to decrypt secure values, so each one becomes "[secret]", marked secret.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
 import { SECRET_PLACEHOLDER } from "../../config/limits";
 import { refusePlainSecrets } from "../../config/secrets";
+import { closest } from "../../config/validate";
 import { SlipwayError } from "../../errors";
 import {
   applyProjectConfig,
@@ -14,8 +14,18 @@ import {
   parseProjectConfig,
   qualifyStackKey,
 } from "./project-config";
+import { readYamlFile } from "./yaml-file";
 
 export { SECRET_PLACEHOLDER };
+
+/** The top-level keys of a stack file the Pulumi CLI reads (`workspace.ProjectStack`). */
+export const STACK_FILE_KEYS = [
+  "config",
+  "environment",
+  "secretsprovider",
+  "encryptedkey",
+  "encryptionsalt",
+];
 
 export interface ProjectFile {
   readonly dir: string;
@@ -39,7 +49,7 @@ export interface StackConfig {
 
 export function readProject(dir: string): ProjectFile {
   const file = path.join(dir, "Pulumi.yaml");
-  const doc = readYaml(file, "Pulumi.yaml");
+  const doc = readYamlFile(file, displayPath(file));
   if (!isRecord(doc) || typeof doc["name"] !== "string") {
     throw SlipwayError.of(file, "has no project name. Fix: add `name: slipway` at the top.");
   }
@@ -116,7 +126,7 @@ export function readStackConfig(project: ProjectFile, stack: string, file?: stri
       file ? message : `${path.basename(configFile)} ${message}`,
     );
   }
-  const doc = readYaml(configFile, path.basename(configFile));
+  const doc = readYamlFile(configFile, displayPath(configFile));
   const body = doc === null || doc === undefined ? {} : doc;
   if (
     !isRecord(body) ||
@@ -125,6 +135,21 @@ export function readStackConfig(project: ProjectFile, stack: string, file?: stri
     throw SlipwayError.of(
       configFile,
       "must be a YAML map with a `config:` map inside. Fix: see Pulumi.staging.yaml for the layout.",
+    );
+  }
+  const unknownTop = Object.keys(body).filter((key) => !STACK_FILE_KEYS.includes(key));
+  if (unknownTop.length > 0) {
+    throw new SlipwayError(
+      unknownTop.map((key) => {
+        const near = closest(key, STACK_FILE_KEYS);
+        return {
+          key: `${key} in ${displayPath(configFile)}`,
+          message:
+            `unknown top-level key of a stack file, so the Pulumi CLI would not read what is under it.` +
+            (near ? ` Did you mean ${near}?` : "") +
+            ` Allowed: ${STACK_FILE_KEYS.join(", ")}. Fix: rename it${near ? ` to ${near}` : ""} or remove it.`,
+        };
+      }),
     );
   }
   const stackValues = isRecord(body["config"]) ? body["config"] : {};
@@ -151,6 +176,11 @@ export function readStackConfig(project: ProjectFile, stack: string, file?: stri
   }
   // Its refusals say which file holds the plain secrets.
   return stackConfigFromValues(stack, configFile, merged);
+}
+
+/** A file as messages name it: relative to where slipway runs, as schema errors name it. */
+export function displayPath(file: string): string {
+  return path.relative(process.cwd(), file) || file;
 }
 
 /** The CLI's reason for refusing a stack name (`tokens.ParseStackName`), or undefined. */
@@ -198,42 +228,6 @@ export function stackConfigFromValues(
     config[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
   }
   return { stack, file, config, secretKeys, values: parsed };
-}
-
-function readYaml(file: string, label: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    throw SlipwayError.of(
-      label,
-      `cannot be read at ${file}. Fix: run slipway from the project folder.`,
-    );
-  }
-  // Integers as BigInt first: one beyond 2^53 keeps its digits (as text), as the CLI keeps them.
-  const doc = parseDocument(text, { intAsBigInt: true });
-  const error = doc.errors[0];
-  if (error) {
-    const line = error.linePos?.[0];
-    const where = line ? `line ${line.line}, column ${line.col}` : "somewhere";
-    throw SlipwayError.of(
-      label,
-      `is not valid YAML at ${where}: ${(error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}. Fix: correct the syntax there (indentation, a missing colon or quote).`,
-    );
-  }
-  return exactIntegers(doc.toJS() as unknown);
-}
-
-/** Integers as numbers where a number holds them exactly, as their digits where it cannot. */
-function exactIntegers(value: unknown): unknown {
-  if (typeof value === "bigint") {
-    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  }
-  if (Array.isArray(value)) return value.map(exactIntegers);
-  if (isRecord(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, exactIntegers(v)]));
-  }
-  return value;
 }
 
 /** `{ secure: ... }` anywhere inside a value becomes the placeholder; reports whether any did. */

@@ -77,4 +77,42 @@ export const productionAppAvailabilityAlarm: StackValidationPolicy = {
   },
 };
 
-export const alertingPolicies = [productionDatabaseAlarms, productionAppAvailabilityAlarm];
+const TOPIC = "aws:sns/topic:Topic";
+const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+
+/**
+ * An alarm's action is a topic; the topic reaches a person only through a subscription (an
+ * e-mail or an https endpoint). Alarms that publish to a topic nobody subscribes to are silent,
+ * which the other alarm policies cannot see: they only check that an action is set.
+ */
+export const productionAlarmsReachSomeone: StackValidationPolicy = {
+  name: "production-alarms-reach-someone",
+  description:
+    "Every topic production's alarms notify has a subscriber: an e-mail address or an https endpoint.",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Set slipway:alerting.emails (pulumi config set --path 'slipway:alerting.emails[0]' oncall@example.com) or slipway:alerting.httpsEndpoint.",
+  validateStack: (args, report) => {
+    if (stackKind(args.resources) !== "production") return;
+    const alarms = ofType(args.resources, ALARM);
+    for (const topic of ofType(args.resources, TOPIC)) {
+      const notified = alarms.some((alarm) => alarm.dependencies.some((d) => d.urn === topic.urn));
+      if (!notified) continue;
+      const subscribed = ofType(args.resources, SUBSCRIPTION).some((subscription) =>
+        subscription.dependencies.some((d) => d.urn === topic.urn),
+      );
+      if (!subscribed) {
+        report(
+          `${label(topic)} receives production's alarms but has no subscription, so they reach no one.`,
+          topic.urn,
+        );
+      }
+    }
+  },
+};
+
+export const alertingPolicies = [
+  productionDatabaseAlarms,
+  productionAppAvailabilityAlarm,
+  productionAlarmsReachSomeone,
+];

@@ -157,7 +157,11 @@ describe("main", () => {
 
   test("--config names the stack from the file and reads that file", async () => {
     const dir = projectWith({
-      "Pulumi.qa.yaml": STAGING.replace("config:\n", "config:\n  slipway:environment: staging\n"),
+      // Its own app name: the project's staging stack has the committed one.
+      "Pulumi.qa.yaml": STAGING.replace(
+        "config:\n",
+        "config:\n  slipway:environment: staging\n",
+      ).replace("name: acme-web-staging", "name: acme-web-qa"),
     });
     const result = await run([
       "plan",
@@ -187,7 +191,8 @@ describe("main", () => {
     const dir = projectWith({
       "Pulumi.staging.yaml": STAGING.replace("aws:region: us-east-1", "aws:region: Virginia"),
     });
-    const result = await run(["plan", "--dir", dir]);
+    // One stack named: with all planned, the missing production file would be reported first.
+    const result = await run(["plan", "--dir", dir, "--stack", "staging"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /^slipway: stack staging \(.*Pulumi\.staging\.yaml\):\n {2}- aws:region: got "Virginia"/,

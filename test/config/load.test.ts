@@ -27,6 +27,11 @@ async function loadError(
 }
 
 const staging = { "slipway:app": { name: "acme-web-staging" } };
+const production = {
+  "slipway:app": { name: "acme-web" },
+  "slipway:pipeline": { name: "acme-web" },
+  "slipway:github": { owner: "acme", repository: "acme-web", platformRepository: "acme/slipway" },
+};
 
 describe("loadConfig", () => {
   test("returns one frozen object with the stack's kind and defaults", async () => {
@@ -115,8 +120,9 @@ describe("loadConfig", () => {
         }
       },
       {
+        stack: "production",
         config: {
-          ...staging,
+          ...production,
           "heroku:apiKey": "hk-0123",
           "slipway:stateSecret": "passphrase",
           "slipway:reviewStateSecret": "review-passphrase",

@@ -184,7 +184,7 @@ const badInputs: [string, Record<string, unknown>, string, string[]][] = [
     "engine version too old",
     { app, database: { engineVersion: "9.6" } },
     "slipway:database.engineVersion",
-    ['got "9.6"', "13 to 19"],
+    ['got "9.6"', "RDS does not create PostgreSQL 9 instances", "13, 14, 15, 16, 17, 18"],
   ],
   [
     "engine version as a number",
@@ -366,11 +366,11 @@ describe("lists that make one resource per entry take each entry once", () => {
     ],
     [
       "app features",
-      { app: { ...app, features: ["preboot", "preboot"] } },
+      { app: { ...app, features: ["log-runtime-metrics", "log-runtime-metrics"] } },
       {
         key: "slipway:app.features",
         message:
-          'got ["preboot","preboot"]: "preboot" is listed twice. ' +
+          'got ["log-runtime-metrics","log-runtime-metrics"]: "log-runtime-metrics" is listed twice. ' +
           "Allowed: a list of Heroku app features to enable, each once. " +
           "Fix: set it in the stack's config file, for example features: [preboot].",
       },
@@ -504,7 +504,7 @@ describe("validateSettings", () => {
     ["pr-42", { environment: "review" }, "review", "pr-42"],
     ["production", { environment: "production" }, "production", undefined],
   ])("stack %s with %j is %s", (stack, extra, kind, slug) => {
-    const raw = { ...production, ...extra };
+    const raw = { ...(kind === "production" ? production : { app }), ...extra };
     const result = validateSettings(raw, stack);
     expect(result.kind).toBe(kind);
     expect(result.reviewSlug).toBe(slug);

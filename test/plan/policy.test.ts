@@ -202,31 +202,50 @@ describe("resolvePolicies", () => {
 
   test("bad config is bad input: unknown policies, levels and settings are named", () => {
     try {
-      resolvePolicies(pack, {
-        "db-backup": "mandatory",
-        all: "strict",
-        "db-backups": { minimumDays: -1 },
-      } as never);
+      resolvePolicies(
+        pack,
+        {
+          "db-backup": "mandatory",
+          all: "strict",
+          "db-backups": { minimumDays: -1, minimumDay: 3 },
+        } as never,
+        "--policy-config policy.json",
+      );
       throw new Error("expected a SlipwayError");
     } catch (error) {
       expect(error).toBeInstanceOf(SlipwayError);
+      expect((error as SlipwayError).message.split("\n")[0]).toBe("--policy-config policy.json:");
       expect((error as SlipwayError).problems).toEqual([
         {
           key: "db-backup",
           message:
-            "is not a policy of the test-pack pack. Did you mean db-backups? Allowed: all, db-backups, db-protected, endpoint-known, one-database.",
+            "is not a policy of the test-pack pack. Did you mean db-backups? Allowed: all, db-backups, db-protected, endpoint-known, one-database. Fix: rename or remove it.",
         },
         {
           key: "all.enforcementLevel",
-          message: 'got "strict". Allowed: advisory, mandatory, remediate, disabled.',
+          message:
+            'got "strict". Allowed: advisory, mandatory, remediate, disabled. Fix: correct it in the policy config file (docs/policies.md lists each policy\'s settings).',
+        },
+        {
+          key: "db-backups.minimumDay",
+          message:
+            "got 3: not a setting of the policy db-backups, so it would change nothing. Did you mean db-backups.minimumDays? Allowed: enforcementLevel, minimumDays. Fix: rename or remove it.",
         },
         {
           key: "db-backups.minimumDays",
           message:
-            "must be >= 0. Fix: correct it in the policy config file (see docs/policies.md).",
+            "got -1: must be >= 0. Fix: correct it in the policy config file (docs/policies.md lists each policy's settings).",
         },
       ]);
     }
+  });
+
+  test("settings under all are refused: all takes only a level", () => {
+    expect(() =>
+      resolvePolicies(pack, { all: { enforcementLevel: "advisory", minimumDays: 3 } }),
+    ).toThrow(
+      "all.minimumDays: got 3: not a setting of every policy (all takes only enforcementLevel), so it would change nothing. Allowed: enforcementLevel. Fix: rename or remove it.",
+    );
   });
 });
 

@@ -141,7 +141,7 @@ describe("render", () => {
         `            at ${APP_COMPONENT}`,
         "  mandatory pipeline-couplings: no staging coupling",
         "",
-        "stack staging (staging): 1 resources",
+        "stack staging (staging): 1 resource",
         "  pulumi:pulumi:Stack slipway-staging",
         "  policies: no violations",
         "",
@@ -190,5 +190,41 @@ describe("exitCodeFor", () => {
     expect(exitCodeFor([production, staging])).toBe(1);
     expect(exitCodeFor([staging])).toBe(0);
     expect(exitCodeFor([{ ...production, violations: production.violations.slice(0, 1) }])).toBe(0);
+  });
+});
+
+describe("text: wrapping and counts", () => {
+  test("a message's later lines keep the entry's indentation; one of each is singular", () => {
+    const text = render(
+      [
+        {
+          project: "slipway",
+          stack: "production",
+          kind: "production",
+          file: "Pulumi.production.yaml",
+          resources: [],
+          outputs: {},
+          violations: [
+            {
+              policy: "production-alarms-reach-someone",
+              enforcementLevel: "mandatory",
+              urn: "urn:pulumi:production::slipway::aws:sns/topic:Topic::alerting-topic",
+              message: "Every topic has a subscriber.\nalerting-topic has no subscription.",
+            },
+          ],
+        },
+      ],
+      "text",
+    );
+    expect(text.split("\n")).toEqual([
+      "stack production (production): 0 resources",
+      "  policies: 1 violation",
+      "  mandatory production-alarms-reach-someone: Every topic has a subscriber.",
+      "            alerting-topic has no subscription.",
+      "            at urn:pulumi:production::slipway::aws:sns/topic:Topic::alerting-topic",
+      "",
+      "1 stack, 0 resources, 1 mandatory and 0 advisory violation",
+      "",
+    ]);
   });
 });

@@ -166,12 +166,24 @@ describe("readStackConfig", () => {
     });
   });
 
-  test("a YAML syntax error gives the line", () => {
+  test("a YAML syntax error gives the key it is in, as schema errors do, and the line", () => {
     const { key, message } = problem(() => readStackConfig(project, "broken"));
-    expect(key).toBe("Pulumi.broken.yaml");
+    expect(key).toBe("slipway:app.name");
     expect(message).toBe(
       "is not valid YAML at line 4, column 1: All mapping items must start at the same column. Fix: correct the syntax there (indentation, a missing colon or quote).",
     );
+  });
+
+  test("a top-level typo (configs:) names the unknown key, not a missing app name", () => {
+    const file = path.join(dir, "Pulumi.typo.yaml");
+    fs.writeFileSync(file, "configs:\n  slipway:app:\n    name: acme\n");
+    expect(problem(() => readStackConfig(project, "typo", file))).toEqual({
+      key: `configs in ${path.relative(process.cwd(), file)}`,
+      message:
+        "unknown top-level key of a stack file, so the Pulumi CLI would not read what is under " +
+        "it. Did you mean config? Allowed: config, environment, secretsprovider, encryptedkey, " +
+        "encryptionsalt. Fix: rename it to config or remove it.",
+    });
   });
 
   test("a file that is not a map is refused", () => {

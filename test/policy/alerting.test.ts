@@ -62,3 +62,44 @@ describe("production-app-availability-alarm", () => {
     expect(found).toEqual([]);
   });
 });
+
+describe("production-alarms-reach-someone", () => {
+  test("the committed production stack passes: its topic has an e-mail subscriber", async () => {
+    expect(await violationsOf("production-alarms-reach-someone", "production")).toEqual([]);
+  });
+
+  test("fails when production has no e-mail and no endpoint", async () => {
+    const found = await violationsOf("production-alarms-reach-someone", "production", {
+      edit: (values) => {
+        (values["slipway:alerting"] as Record<string, unknown>)["emails"] = [];
+      },
+    });
+    expect(found.map((f) => [f.enforcementLevel, f.urn, f.message.split("\n")[1]])).toEqual([
+      [
+        "mandatory",
+        "urn:pulumi:production::slipway::slipway:aws:Alerting$aws:sns/topic:Topic::alerting-topic",
+        "alerting-topic receives production's alarms but has no subscription, so they reach no one.",
+      ],
+    ]);
+  });
+
+  test("an https endpoint alone is someone", async () => {
+    const found = await violationsOf("production-alarms-reach-someone", "production", {
+      edit: (values) => {
+        const alerting = values["slipway:alerting"] as Record<string, unknown>;
+        alerting["emails"] = [];
+        alerting["httpsEndpoint"] = "https://hooks.example.com/alerts";
+      },
+    });
+    expect(found).toEqual([]);
+  });
+
+  test("staging is not held to it", async () => {
+    const found = await violationsOf("production-alarms-reach-someone", "staging", {
+      edit: (values) => {
+        (values["slipway:alerting"] as Record<string, unknown>)["emails"] = [];
+      },
+    });
+    expect(found).toEqual([]);
+  });
+});
