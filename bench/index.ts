@@ -2,6 +2,7 @@
 import { benchDeploy } from "./deploy";
 import { benchHeroku } from "./heroku";
 import { benchPlan } from "./plan";
+import { benchPromote } from "./promote";
 
 function main(): void {
   for (const r of benchPlan(["production", "staging"])) {
@@ -15,6 +16,7 @@ function main(): void {
 main();
 benchHeroku()
   .then(() => benchDeploy())
+  .then(() => benchPromote())
   .catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

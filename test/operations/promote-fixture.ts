@@ -8,7 +8,8 @@ import { createGithubClient } from "../../operations/github/client";
 import { promote, PromoteDeps, PromoteRequest, PromoteResult } from "../../operations/promote";
 import type { PromotionChanges } from "../../operations/what-ships";
 import { FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, FakeRds, startFakeRds } from "../aws/rds-fake";
-import { FakeGithub, startFakeGithub } from "../github/fake";
+import { FakeGithub, FakeRepository, startFakeGithub } from "../github/fake";
+import type { HerokuClient } from "../../heroku/client";
 import { APP, HerokuFixture, useHerokuFixture } from "../heroku/delivery-fixture";
 import { released } from "../heroku/delivery-support";
 import type { Release } from "../heroku/fake";
@@ -66,11 +67,8 @@ export function envOf(world: Pick<PromoteWorld, "heroku" | "github" | "rds">) {
   };
 }
 
-/**
- * Registers the hooks. `migration` puts a migration in the commit staging runs. Returns the
- * current test's world.
- */
-export function usePromoteWorld(options: { migration?: boolean } = {}): () => PromoteWorld {
+/** Registers the hooks; returns the current test's world. */
+export function usePromoteWorld(): () => PromoteWorld {
   const heroku = useHerokuFixture();
   let github: FakeGithub;
   let rds: FakeRds;
@@ -87,39 +85,48 @@ export function usePromoteWorld(options: { migration?: boolean } = {}): () => Pr
     github.reset();
     rds.reset();
     const fixture = heroku();
-    const { client, fake } = fixture;
-    const base = github.repository.commit({ message: "Initial commit", files: ["README.md"] });
-    const head = github.repository.commit({
-      message: "Add users",
-      files: options.migration ? ["migrations/001_users.sql", "src/users.ts"] : ["src/users.ts"],
-    });
-    github.repository.pull({ title: "Users", commits: [head], base: "main" });
-    await client.post("/apps", { name: PRODUCTION });
-    await client.patch(`/apps/${PRODUCTION}/features/runtime-dyno-metadata`, { enabled: true });
-    const pipeline = await client.post<{ id: string }>("/pipelines", { name: "acme-web" });
-    for (const [app, stage] of [
-      [STAGING, "staging"],
-      [PRODUCTION, "production"],
-    ]) {
-      await client.post("/pipeline-couplings", { app, pipeline: pipeline.id, stage });
-    }
-    const productionRelease = (await released(client, PRODUCTION, base)).release;
-    const stagingRelease = (await released(client, STAGING, head)).release;
-    fake.clearRequests();
-    world = {
-      heroku: fixture,
-      github,
-      rds,
-      base,
-      head,
-      productionRelease,
-      stagingRelease,
-      pipelineId: pipeline.id,
-      shown: [],
-    };
+    const made = await setUpPromotion(fixture.client, github.repository);
+    fixture.fake.clearRequests();
+    world = { heroku: fixture, github, rds, ...made, shown: [] };
   });
   afterEach(() => expect(github.answerProblems).toEqual([]));
   return () => world;
+}
+
+/**
+ * What a promotion starts from, on a fake Heroku where the staging app exists: the production
+ * app (runtime dyno metadata on), both coupled into one pipeline, production's release built
+ * from the repository's first commit and staging's from the second (`src/users.ts`; tests
+ * make it a migration through `migrationPaths`), merged through pull request #1. The benchmark uses it too.
+ */
+export async function setUpPromotion(
+  client: HerokuClient,
+  repository: FakeRepository,
+): Promise<{
+  base: string;
+  head: string;
+  productionRelease: Release;
+  stagingRelease: Release;
+  pipelineId: string;
+}> {
+  const base = repository.commit({ message: "Initial commit", files: ["README.md"] });
+  const head = repository.commit({
+    message: "Add users",
+    files: ["src/users.ts"],
+  });
+  repository.pull({ title: "Users", commits: [head], base: "main" });
+  await client.post("/apps", { name: PRODUCTION });
+  await client.patch(`/apps/${PRODUCTION}/features/runtime-dyno-metadata`, { enabled: true });
+  const pipeline = await client.post<{ id: string }>("/pipelines", { name: "acme-web" });
+  for (const [app, stage] of [
+    [STAGING, "staging"],
+    [PRODUCTION, "production"],
+  ]) {
+    await client.post("/pipeline-couplings", { app, pipeline: pipeline.id, stage });
+  }
+  const productionRelease = (await released(client, PRODUCTION, base)).release;
+  const stagingRelease = (await released(client, STAGING, head)).release;
+  return { base, head, productionRelease, stagingRelease, pipelineId: pipeline.id };
 }
 
 /** promote against the world's fakes; `confirm` says yes unless given. */
