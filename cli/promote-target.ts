@@ -38,7 +38,7 @@ export function promoteTarget(dir: string, flags: PromoteFlags): PromoteTarget {
   const production = readStackFacts(dir, PRODUCTION_STACK);
   const staging = readStackFacts(dir, STAGING_STACK);
   const productionApp = flags.app === undefined ? production.appName : appName(flags.app);
-  const repository = repositoryOf(flags.repository, production.repository);
+  const repository = repositoryOf(flags.repository, production.repository!);
   return {
     productionApp,
     stagingApp:
@@ -63,27 +63,20 @@ export function promoteTarget(dir: string, flags: PromoteFlags): PromoteTarget {
   };
 }
 
-function repositoryOf(flag: string | undefined, fromFile: RepositoryFacts | undefined) {
-  if (flag !== undefined) {
-    const m = REPOSITORY.exec(flag);
-    if (m === null) {
-      throw SlipwayError.of(
-        "--repository",
-        `got ${JSON.stringify(flag)}. Allowed: owner/name of the application's GitHub repository. Fix: --repository acme/acme-web`,
-      );
-    }
-    return {
-      owner: m[1]!,
-      repository: m[2]!,
-      productionBranch: fromFile?.productionBranch ?? "main",
-      stagingBranch: fromFile?.stagingBranch ?? "staging",
-    };
+/**
+ * The repository: `--repository` over the file's, with the file's branches. A production stack's
+ * file always names one: readStackFacts refuses it without slipway:github.owner and repository.
+ */
+function repositoryOf(flag: string | undefined, fromFile: RepositoryFacts): RepositoryFacts {
+  if (flag === undefined) return fromFile;
+  const m = REPOSITORY.exec(flag);
+  if (m === null) {
+    throw SlipwayError.of(
+      "--repository",
+      `got ${JSON.stringify(flag)}. Allowed: owner/name of the application's GitHub repository. Fix: --repository acme/acme-web`,
+    );
   }
-  if (fromFile !== undefined) return fromFile;
-  throw SlipwayError.of(
-    "slipway:github.repository",
-    "not set in Pulumi.production.yaml, so slipway does not know where the application's commits are. Allowed: the owner and name of the application's repository. Fix: set slipway:github.owner and slipway:github.repository, or pass --repository owner/name.",
-  );
+  return { ...fromFile, owner: m[1]!, repository: m[2]! };
 }
 
 function checked(

@@ -2,6 +2,8 @@
 // ones exit 2), the confirmation (a terminal, --yes, or exit 2 without either), exit codes and
 // the JSON document against the fakes, and the workflow's exact call as a child process.
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { promoteDocument, promoteExitCode } from "../../cli/commands/promote";
@@ -164,6 +166,31 @@ describe("promote", () => {
 });
 
 describe("the target from the stack files", () => {
+  test("no repository in production's file: the stack file's own error, which --repository does not skip", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-promote-"));
+    for (const file of ["Pulumi.yaml", "Pulumi.staging.yaml"]) {
+      fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
+    }
+    const production = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.production.yaml"), "utf8");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.production.yaml"),
+      production.replace("    owner: acme\n", ""),
+    );
+    const message =
+      "stack production (Pulumi.production.yaml):\n  - slipway:github.owner: missing: a production stack needs it and it has no default. Fix: pulumi config set --path 'slipway:github.owner' acme";
+    expect(() => promoteTarget(dir, {})).toThrow(message);
+    expect(() => promoteTarget(dir, { repository: "acme/acme-web" })).toThrow(message);
+  });
+
+  test("--repository keeps the branches of production's file", () => {
+    expect(promoteTarget(PROJECT_DIR, { repository: "acme/other-web" }).repository).toEqual({
+      owner: "acme",
+      repository: "other-web",
+      productionBranch: "main",
+      stagingBranch: "staging",
+    });
+  });
+
   test("production's and staging's apps, the database, region, health paths, repository; flags override", () => {
     expect(promoteTarget(PROJECT_DIR, {})).toEqual({
       productionApp: "acme-web",
@@ -204,6 +231,43 @@ describe("the target from the stack files", () => {
 });
 
 describe("changes", () => {
+  test("Heroku failing: 1 with Heroku's answer", async () => {
+    const w = world();
+    w.heroku.fake.fault(
+      `GET /apps/${PRODUCTION}/releases`,
+      ...Array.from({ length: 5 }, () => ({
+        kind: "status" as const,
+        status: 404,
+        id: "not_found",
+        message: "Couldn't find that app.",
+      })),
+    );
+    const { code, stdout, stderr } = await run(["changes"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^slipway: what ships could not be read: .*Couldn't find that app\./m);
+  });
+
+  test("markdown when a commit cannot be known: the caution instead of the lists", async () => {
+    const w = world();
+    const { fake } = w.heroku;
+    const slug = fake.delivery.slugs.get(w.stagingRelease.slug!.id)!;
+    slug.commit = null;
+    const { code, stdout } = await run(["changes", "--format", "markdown"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      [
+        "### What ships to production",
+        "",
+        `production ${PRODUCTION} v2 (${w.base.slice(0, 7)}), staging ${STAGING} v2 (commit unknown).`,
+        "",
+        "> [!CAUTION]",
+        `> What ships cannot be determined: the slug of v2 of ${STAGING} names no commit.`,
+        "",
+      ].join("\n"),
+    );
+  });
+
   test("text: both sides, then what ships", async () => {
     const w = world();
     const { code, stdout } = await run(["changes"]);

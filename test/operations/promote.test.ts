@@ -1,5 +1,6 @@
 // promote as a function against the fakes (Heroku, GitHub, RDS): the exact requests of each
 // path, what each outcome leaves production in, and the rollback rules.
+import { SlipwayError } from "../../errors";
 import { Faults } from "../heroku/fake";
 import { released } from "../heroku/delivery-support";
 import { RdsFaults } from "../aws/rds-fake";
@@ -497,4 +498,153 @@ test("GitHub down: the promotion goes on, what ships counts as unknown (so no au
   expect(w.shown[0]!.unknown).toMatch(
     /^What ships cannot be determined: GitHub: GET \/repos\/acme\/acme-web\/compare\//,
   );
+});
+
+describe("edges", () => {
+  test("a token Heroku refuses is bad input (SlipwayError), before anything else", async () => {
+    const w = world();
+    w.heroku.fake.fault("GET /apps/{app}", Faults.unauthorized());
+    const error = await runPromote(w).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(SlipwayError);
+    expect(error!.message).toMatch(
+      /^HEROKU_API_KEY: Heroku refused the token \(401 unauthorized\)/,
+    );
+  });
+
+  test("a Heroku outage in the preflight refuses; nothing changed", async () => {
+    const w = world();
+    w.heroku.fake.fault(
+      "GET /apps/{app}/pipeline-couplings",
+      ...Array.from({ length: 5 }, () => Faults.unavailable()),
+    );
+    const result = await runPromote(w);
+    expect(result).toMatchObject({ outcome: "refused", failedStep: "preflight" });
+    expect(result.summary).toMatch(
+      /^the preflight step failed: .*503.*\. Nothing was promoted: acme-web still runs its release\. Run promote again once the cause is gone\.$/,
+    );
+  });
+
+  test("an outage while following the promotion: a person must look", async () => {
+    const w = world();
+    w.heroku.fake.fault(
+      "GET /pipeline-promotions/{pipeline-promotion}",
+      ...Array.from({ length: 5 }, () => Faults.unavailable()),
+    );
+    const result = await runPromote(w);
+    expect(result).toMatchObject({ outcome: "needs-attention", failedStep: "promotion" });
+    expect(result.summary).toContain(
+      `${PRODUCTION} may be changing. Look at \`heroku releases -a ${PRODUCTION}\` and \`heroku ps -a ${PRODUCTION}\`; it ran v2 before and the database was snapshotted as ${result.snapshotId}.`,
+    );
+  });
+
+  test("a staging release with no slug is not promoted", async () => {
+    const w = world();
+    const { client, fake } = w.heroku;
+    await client.post(`/apps/${STAGING}/releases`, { slug: w.stagingRelease.slug!.id });
+    const newest = [...fake.delivery.releases.values()].pop()!;
+    newest.release.slug = null;
+    fake.clearRequests();
+    const result = await runPromote(w);
+    expect(result.summary).toBe(
+      "staging's latest release v3 has no slug (a container image or the app's first release): a pipeline promotes slugs. Nothing was promoted.",
+    );
+  });
+
+  test("production without a web URL: promoted but unchecked, a person must look", async () => {
+    const w = world();
+    w.heroku.fake.state.app(PRODUCTION).app.web_url = null;
+    const result = await runPromote(w);
+    expect(result).toMatchObject({ outcome: "needs-attention", failedStep: "health" });
+    expect(result.summary).toBe(
+      `v3 is live on ${PRODUCTION}, but Heroku gives the app no web URL, so its health could not be checked. Check the app by hand.`,
+    );
+  });
+
+  test("pruning that AWS refuses is reported; the promotion goes on", async () => {
+    const w = world();
+    const tags = [
+      { Key: "slipway:created-by", Value: "slipway promote" },
+      { Key: "slipway:app", Value: PRODUCTION },
+      { Key: "slipway:release", Value: "v1" },
+    ];
+    for (let day = 1; day <= 10; day++) {
+      w.rds.addSnapshot({
+        id: `slipway-acme-web-v1-202501${String(day).padStart(2, "0")}t000000z`,
+        instance: "acme-web-db",
+        type: "manual",
+        createdAt: new Date(Date.UTC(2025, 0, day)),
+        tags,
+      });
+    }
+    w.rds.fault(
+      "DeleteDBSnapshot",
+      RdsFaults.accessDenied("rds:DeleteDBSnapshot", "slipway-acme-web-v1-20250101t000000z"),
+    );
+    const result = await runPromote(w);
+    expect(result.outcome).toBe("promoted");
+    expect(
+      w.heroku.events.find((e) => e.message.startsWith("older snapshots were not pruned"))!.message,
+    ).toMatch(
+      /^older snapshots were not pruned \(the promotion goes on\): AWS refused rds:DeleteDBSnapshot on slipway-acme-web-v1-20250101t000000z/,
+    );
+  });
+});
+
+describe("more refusals and lost tracks", () => {
+  test("the apps in different pipelines", async () => {
+    const w = world();
+    const { client, fake } = w.heroku;
+    const other = await client.post<{ id: string }>("/pipelines", { name: "acme-other" });
+    const production = fake.state.app(PRODUCTION).app.id;
+    [...fake.state.couplings.values()].find((c) => c.app.id === production)!.pipeline.id = other.id;
+    const result = await runPromote(w);
+    expect(result.summary).toBe(
+      `${STAGING} and ${PRODUCTION} are in different pipelines (${w.pipelineId} and ${other.id}). Run \`pulumi up\` of the staging stack, which couples it to production's pipeline. Nothing was promoted.`,
+    );
+  });
+
+  test("production running no release among its newest", async () => {
+    const w = world();
+    const { fake } = w.heroku;
+    fake.delivery.currentRelease(fake.state.app(PRODUCTION))!.release.current = false;
+    const result = await runPromote(w);
+    expect(result.summary).toBe(
+      `${PRODUCTION} runs no release among its newest 20, so there is nothing to roll back to. Nothing was promoted.`,
+    );
+  });
+
+  test("staging without a web URL cannot be checked, so it is not promoted", async () => {
+    const w = world();
+    w.heroku.fake.state.app(STAGING).app.web_url = null;
+    const result = await runPromote(w);
+    expect(result.summary).toBe(
+      `${STAGING} has no web URL or no current release to health check. Nothing was promoted.`,
+    );
+    expect(herokuSequence(w)).toEqual(PREFLIGHT);
+  });
+
+  test("an outage while following the release phase: a person must look", async () => {
+    const w = world();
+    w.heroku.fake.fault(
+      "GET /apps/{app}/releases/{release}",
+      ...Array.from({ length: 5 }, () => Faults.unavailable()),
+    );
+    const result = await runPromote(w);
+    expect(result).toMatchObject({ outcome: "needs-attention", failedStep: "release" });
+    expect(result.summary).toMatch(/^slipway lost track of the promotion at the release step: /);
+  });
+
+  test("an outage while health checking production: a person must look", async () => {
+    const w = world();
+    w.heroku.fake.fault(
+      `GET /apps/${PRODUCTION}/dynos`,
+      ...Array.from({ length: 5 }, () => Faults.unavailable()),
+    );
+    const result = await runPromote(w);
+    expect(result).toMatchObject({ outcome: "needs-attention", failedStep: "health" });
+    expect(result.summary).toMatch(/^slipway lost track of the promotion at the health step: /);
+  });
 });
