@@ -6,15 +6,7 @@
 // says when). The result says what happened and what state production is in; nothing here prints.
 import type { HerokuClient } from "../heroku/client";
 import { herokuPath } from "../heroku/client";
-import {
-  getApp,
-  HerokuAppInfo,
-  HerokuRelease,
-  recentReleases,
-  ReleaseRef,
-  releaseRef,
-  rollbackTo,
-} from "../heroku/delivery";
+import { HerokuRelease, ReleaseRef, releaseRef, rollbackTo } from "../heroku/delivery";
 import { HerokuApiError, isUncertainOutcome } from "../heroku/errors";
 import type { RdsClient } from "./aws/rds";
 import { SnapshotError } from "./aws/rds";
@@ -25,7 +17,7 @@ import { GithubApiError } from "./github/errors";
 import { checkHealth, HealthVerdict } from "./health";
 import { afterUnhealthy, RollbackMode, runbookDecision } from "./promote-decision";
 import { ignoreProgress, ProgressListener } from "./progress";
-import { sideOf } from "./release-commits";
+import { preflight, Preflight } from "./promote-preflight";
 import { pruneSnapshots, takeSnapshot } from "./snapshot";
 import type { RepositoryFacts } from "./stack-facts";
 import { DEFAULT_RELEASE_TIMEOUT_MS, watchRelease } from "./watch";
@@ -110,10 +102,6 @@ export interface PromoteResult {
   readonly timings: Readonly<Partial<Record<PromoteStep, number>>> & { readonly totalMs: number };
 }
 
-interface Coupling {
-  readonly pipeline: { readonly id: string };
-  readonly stage: string;
-}
 interface Promotion {
   readonly id: string;
   readonly status: "pending" | "completed";
@@ -204,85 +192,37 @@ export async function promote(request: PromoteRequest, deps: PromoteDeps): Promi
     );
 
   // 1. Preflight: the apps, the pipeline, staging's candidate and production's releases.
-  let staging: HerokuAppInfo;
-  let production: HerokuAppInfo;
-  let pipelineId: string;
-  let stagingCurrent: HerokuRelease | undefined;
+  let checked: Preflight;
   try {
-    const refusal = await timed("preflight", async () => {
-      staging = await getApp(client, request.stagingApp);
-      production = await getApp(client, prod);
-      const couplingOf = (app: string) =>
-        client.getOrUndefined<Coupling>(herokuPath`/apps/${app}/pipeline-couplings`);
-      const fromStage = await couplingOf(request.stagingApp);
-      const toStage = await couplingOf(prod);
-      if (fromStage?.stage !== "staging" || toStage?.stage !== "production") {
-        return `${request.stagingApp} must be at the staging stage and ${prod} at the production stage of one pipeline; Heroku has ${stageOf(request.stagingApp, fromStage)} and ${stageOf(prod, toStage)}. Run \`pulumi up\` of the production and staging stacks, which couple them`;
-      }
-      if (fromStage.pipeline.id !== toStage.pipeline.id) {
-        return `${request.stagingApp} and ${prod} are in different pipelines (${fromStage.pipeline.id} and ${toStage.pipeline.id}). Run \`pulumi up\` of the staging stack, which couples it to production's pipeline`;
-      }
-      pipelineId = fromStage.pipeline.id;
-      const stagingReleases = await recentReleases(client, request.stagingApp);
-      stagingCurrent = stagingReleases.find((r) => r.current);
-      const candidate =
-        request.stagingRelease === undefined
-          ? stagingReleases[0]
-          : await client.get<HerokuRelease>(
-              herokuPath`/apps/${request.stagingApp}/releases/${request.stagingRelease}`,
-            );
-      if (candidate === undefined) return `${request.stagingApp} has no release to promote`;
-      facts.sourceRelease = releaseRef(candidate);
-      const which = request.stagingRelease === undefined ? "latest release" : "release";
-      if (candidate.status !== "succeeded") {
-        return `staging's ${which} v${candidate.version} is ${candidate.status}, not succeeded: only a release whose release phase succeeded is promoted. Fix staging first (slipway deploy --stack staging)`;
-      }
-      if (candidate.slug === null) {
-        return `staging's ${which} v${candidate.version} has no slug (a container image or the app's first release): a pipeline promotes slugs`;
-      }
-      const prodReleases = await recentReleases(client, prod);
-      const current = prodReleases.find((r) => r.current);
-      facts.fromRelease = current ? releaseRef(current) : null;
-      const unfinished = prodReleases.find((r) => r.status === "pending");
-      if (unfinished) {
-        return `${prod} has an unfinished release, v${unfinished.version} (its release phase is still running). Wait for it to end (\`heroku releases -a ${prod}\`), then promote again`;
-      }
-      if (current === undefined) {
-        return `${prod} runs no release among its newest 20, so there is nothing to roll back to`;
-      }
-      const sides = [
-        await sideOf(client, prod, current),
-        await sideOf(client, request.stagingApp, candidate),
-      ];
-      facts.changes = {
-        production: sides[0]!,
-        staging: sides[1]!,
-        changes: null,
-        unknown: null,
-        mayHoldMigrations: true,
-      };
-      return null;
-    });
-    if (refusal !== null) return end("refused", "preflight", `${refusal}. Nothing was promoted.`);
+    checked = await timed("preflight", () => preflight(client, request));
   } catch (error) {
     preflightProblem(error, request.stagingApp);
     preflightProblem(error, prod);
     return unchanged("preflight", error);
   }
+  facts.sourceRelease = checked.sourceRelease;
+  facts.fromRelease = checked.fromRelease;
+  if (checked.refusal !== null) {
+    return end("refused", "preflight", `${checked.refusal}. Nothing was promoted.`);
+  }
+  const { staging, production, pipelineId, stagingCurrent } = checked;
+  const source = checked.sourceRelease;
+  const from = checked.fromRelease;
+  facts.changes = { ...checked.sides, changes: null, unknown: null, mayHoldMigrations: true };
   progress({
     step: "preflight",
-    message: `${request.stagingApp} v${facts.sourceRelease!.version} -> ${prod} (runs v${facts.fromRelease!.version})`,
+    message: `${request.stagingApp} v${source.version} -> ${prod} (runs v${from.version})`,
   });
 
   // Staging must be healthy on the release it runs.
   try {
     const refusal = await timed("preflight", async () => {
-      if (staging!.web_url === null || stagingCurrent === undefined) {
+      if (staging.web_url === null || stagingCurrent === undefined) {
         return `${request.stagingApp} has no web URL or no current release to health check`;
       }
       health.staging = await healthOf(
         request.stagingApp,
-        staging!.web_url,
+        staging.web_url,
         releaseRef(stagingCurrent),
         request.stagingHealthPath,
       );
@@ -312,7 +252,7 @@ export async function promote(request: PromoteRequest, deps: PromoteDeps): Promi
     // GitHub being down does not stop a promotion, but what ships is then unknown, and
     // counts as carrying migrations (no automatic rollback).
     facts.changes = {
-      ...facts.changes!,
+      ...facts.changes,
       unknown: `What ships cannot be determined: ${error.message}.`,
     };
     progress({ step: "changes", message: facts.changes.unknown! });
@@ -334,7 +274,7 @@ export async function promote(request: PromoteRequest, deps: PromoteDeps): Promi
           databaseIdentifier: request.databaseIdentifier,
           region: request.region,
           appName: prod,
-          release: facts.fromRelease!.version,
+          release: from.version,
           timeoutSeconds: request.snapshotTimeoutSeconds,
           pollIntervalSeconds: request.pollIntervalMs / 1000,
         },
@@ -358,9 +298,9 @@ export async function promote(request: PromoteRequest, deps: PromoteDeps): Promi
     promotion = await timed("promotion", async () => {
       const answer = await client.request<Promotion>("POST", "/pipeline-promotions", {
         body: {
-          pipeline: { id: pipelineId! },
-          source: { app: { id: staging!.id }, release: { id: facts.sourceRelease!.id } },
-          targets: [{ app: { id: production!.id } }],
+          pipeline: { id: pipelineId },
+          source: { app: { id: staging.id }, release: { id: source.id } },
+          targets: [{ app: { id: production.id } }],
         },
       });
       return answer.body;
@@ -372,11 +312,10 @@ export async function promote(request: PromoteRequest, deps: PromoteDeps): Promi
   facts.promotionId = promotion.id;
   progress({
     step: "promotion",
-    message: `promotion ${promotion.id} of v${facts.sourceRelease!.version} (snapshot ${facts.snapshotId})`,
+    message: `promotion ${promotion.id} of v${source.version} (snapshot ${facts.snapshotId})`,
   });
   const targetsPath = herokuPath`/pipeline-promotions/${promotion.id}/promotion-targets`;
-  const ourTarget = (targets: PromotionTarget[]) =>
-    targets.find((t) => t.app.id === production!.id);
+  const ourTarget = (targets: PromotionTarget[]) => targets.find((t) => t.app.id === production.id);
   const pollOptions = (description: string) => ({
     description,
     intervalMs: request.pollIntervalMs,
@@ -441,7 +380,7 @@ export async function promote(request: PromoteRequest, deps: PromoteDeps): Promi
   progress({ step: "release", message: `v${released.version} released on ${prod}` });
 
   // 5. Health: the promoted release serving, then N consecutive 200s.
-  if (production!.web_url === null) {
+  if (production.web_url === null) {
     return end(
       "needs-attention",
       "health",
@@ -450,7 +389,7 @@ export async function promote(request: PromoteRequest, deps: PromoteDeps): Promi
   }
   try {
     health.production = await timed("health", () =>
-      healthOf(prod, production!.web_url!, facts.toRelease!, request.productionHealthPath),
+      healthOf(prod, production.web_url!, facts.toRelease!, request.productionHealthPath),
     );
   } catch (error) {
     return lostTrack("health", error);
@@ -459,7 +398,7 @@ export async function promote(request: PromoteRequest, deps: PromoteDeps): Promi
     return end(
       "promoted",
       null,
-      `v${facts.sourceRelease!.version} of ${request.stagingApp} is live on ${prod} as v${released.version} and healthy: ${health.production.reason}.`,
+      `v${source.version} of ${request.stagingApp} is live on ${prod} as v${released.version} and healthy: ${health.production.reason}.`,
     );
   }
 
@@ -468,7 +407,7 @@ export async function promote(request: PromoteRequest, deps: PromoteDeps): Promi
   const decision = afterUnhealthy(request.rollback, facts.changes.mayHoldMigrations);
   const decide = runbookDecision({
     app: prod,
-    fromVersion: facts.fromRelease!.version,
+    fromVersion: from.version,
     snapshotId: facts.snapshotId,
     databaseIdentifier: request.databaseIdentifier,
   });
@@ -483,7 +422,7 @@ export async function promote(request: PromoteRequest, deps: PromoteDeps): Promi
   let verdict: HealthVerdict;
   try {
     const rolled = await timed("rollback", async () => {
-      const made = await rollbackTo(client, prod, facts.fromRelease!, released.version);
+      const made = await rollbackTo(client, prod, from, released.version);
       facts.rollbackRelease = releaseRef(made);
       return watchRelease(
         prod,
@@ -504,7 +443,7 @@ export async function promote(request: PromoteRequest, deps: PromoteDeps): Promi
     }
     facts.rolledBackTo = facts.fromRelease;
     verdict = await timed("rollback", () =>
-      healthOf(prod, production!.web_url!, releaseRef(rolled), request.productionHealthPath),
+      healthOf(prod, production.web_url!, releaseRef(rolled), request.productionHealthPath),
     );
     health.afterRollback = verdict;
   } catch (error) {
@@ -554,10 +493,6 @@ async function prune(
       message: `older snapshots were not pruned (the promotion goes on): ${error.message}`,
     });
   }
-}
-
-function stageOf(app: string, coupling: Coupling | undefined): string {
-  return coupling === undefined ? `${app} in no pipeline` : `${app} at ${coupling.stage}`;
 }
 
 function twoFactorOr(error: Error, app: string, ci: boolean): string {
