@@ -3,6 +3,7 @@ import { benchDeploy } from "./deploy";
 import { benchHeroku } from "./heroku";
 import { benchPlan } from "./plan";
 import { benchReview, describeLine } from "./review";
+import { benchPromote } from "./promote";
 
 function main(): void {
   for (const r of benchPlan(["production", "staging"])) {
@@ -16,6 +17,7 @@ function main(): void {
 main();
 benchHeroku()
   .then(() => benchDeploy())
+  .then(() => benchPromote())
   .then(() => benchReview())
   .then((lines) => {
     for (const line of lines) console.log(describeLine(line));

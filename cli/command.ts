@@ -12,6 +12,11 @@ export interface CommandContext {
   readonly cwd: string;
   /** The environment (HEROKU_API_KEY, HEROKU_API_URL, GITHUB_TOKEN, ...): read here, not globally. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Asks a person a question and resolves with the line they type; absent when no one can
+   * answer (stdin is not a terminal: CI, a pipe).
+   */
+  readonly ask?: (question: string) => Promise<string>;
 }
 
 export interface Command {

@@ -44,27 +44,33 @@ export function deployTarget(dir: string, flags: TargetFlags): DeployTarget {
     stack,
     app: app ?? base.app!,
     healthCheckPath: base.healthCheckPath,
-    deploy: {
-      ...base.deploy,
-      pollIntervalSeconds: setting(
-        "--poll-interval",
-        flags["poll-interval"],
-        deploySchema.unwrap().shape.pollIntervalSeconds,
-        base.deploy.pollIntervalSeconds,
-      ),
-      healthWindowSeconds: setting(
-        "--health-window",
-        flags["health-window"],
-        deploySchema.unwrap().shape.healthWindowSeconds,
-        base.deploy.healthWindowSeconds,
-      ),
-      healthChecks: setting(
-        "--health-checks",
-        flags["health-checks"],
-        deploySchema.unwrap().shape.healthChecks,
-        base.deploy.healthChecks,
-      ),
-    },
+    deploy: withTimingFlags(flags, base.deploy),
+  };
+}
+
+/** `slipway:deploy` with the timing flags (--poll-interval, --health-window, --health-checks) over it. */
+export function withTimingFlags(flags: TargetFlags, base: DeploySettings): DeploySettings {
+  const shape = deploySchema.unwrap().shape;
+  return {
+    ...base,
+    pollIntervalSeconds: setting(
+      "--poll-interval",
+      flags["poll-interval"],
+      shape.pollIntervalSeconds,
+      base.pollIntervalSeconds,
+    ),
+    healthWindowSeconds: setting(
+      "--health-window",
+      flags["health-window"],
+      shape.healthWindowSeconds,
+      base.healthWindowSeconds,
+    ),
+    healthChecks: setting(
+      "--health-checks",
+      flags["health-checks"],
+      shape.healthChecks,
+      base.healthChecks,
+    ),
   };
 }
 
@@ -106,12 +112,13 @@ function baseOf(
   };
 }
 
-function appName(value: string): string {
+/** A Heroku app name given as `flag`, checked. */
+export function appName(value: string, flag = "--app"): string {
   if (HEROKU_APP_NAME.test(value)) return value;
   throw SlipwayError.of(
-    "--app",
+    flag,
     `got ${JSON.stringify(value)}. Allowed: a Heroku app name (3-30 characters: a lowercase ` +
-      `letter, then lowercase letters, digits or dashes, not ending in a dash). Fix: --app acme-web-pr-42`,
+      `letter, then lowercase letters, digits or dashes, not ending in a dash). Fix: ${flag} acme-web-pr-42`,
   );
 }
 

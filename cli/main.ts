@@ -7,11 +7,20 @@ import { deployCommand } from "./commands/deploy";
 import { planCommand } from "./commands/plan";
 import { reviewCommand } from "./commands/review";
 import { EXIT } from "./exit-codes";
+import { terminalAsk } from "./ask";
+import { changesCommand } from "./commands/changes";
+import { promoteCommand } from "./commands/promote";
 
 export type { Io } from "./command";
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [planCommand, deployCommand, reviewCommand];
+export const COMMANDS: readonly Command[] = [
+  planCommand,
+  deployCommand,
+  changesCommand,
+  promoteCommand,
+  reviewCommand,
+];
 
 const INDENT = " ".repeat(12);
 
@@ -66,6 +75,7 @@ export async function main(
       io,
       cwd: context.cwd ?? process.cwd(),
       env: context.env ?? process.env,
+      ask: "ask" in context ? context.ask : terminalAsk(),
     });
   } catch (error) {
     if (SlipwayError.isInstance(error)) {

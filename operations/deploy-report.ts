@@ -150,7 +150,8 @@ export function mayHaveHappened(error: unknown): boolean {
   return isUncertainOutcome(error) || error instanceof HerokuAdoptError;
 }
 
-function isDeliveryError(error: unknown): error is Error {
+/** Errors of talking to Heroku (or uploading to it): failures of a step, not bugs or bad input. */
+export function isDeliveryError(error: unknown): error is Error {
   return (
     HerokuApiError.isInstance(error) ||
     HerokuNetworkError.isInstance(error) ||
@@ -160,7 +161,8 @@ function isDeliveryError(error: unknown): error is Error {
   );
 }
 
-function twoFactor(app: string, ci: boolean): string {
+/** What to do when Heroku asks for a second factor: in CI a token that needs none, else the CLI. */
+export function twoFactor(app: string, ci: boolean): string {
   const fix = ci
     ? `In CI no one can answer it: give the workflow the HEROKU_API_KEY of an account that may ` +
       `deploy to ${app} without a second factor (a team bot user's long-lived token from ` +

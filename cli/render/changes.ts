@@ -3,6 +3,8 @@
 // the answer of operations/github/changes.ts.
 import type { ShippedCommit, ShippedFile, WhatShips } from "../../operations/github/changes";
 import type { Format } from "../plan/render";
+import type { ReleaseCommit } from "../../operations/release-commits";
+import type { PromotionChanges } from "../../operations/what-ships";
 
 /** Rows a Markdown list shows before it points to the comparison (a PR comment holds 65,536 characters). */
 export const MARKDOWN_ROWS = 50;
@@ -16,6 +18,43 @@ export function renderChanges(changes: WhatShips, format: Format): string {
     case "text":
       return changesText(changes);
   }
+}
+
+/**
+ * What a promotion would ship, with the release and commit on each side: `slipway changes`'s
+ * output, and what promote shows before it asks.
+ */
+export function renderPromotion(shipped: PromotionChanges, format: Format): string {
+  const sides = `production ${sideText(shipped.production)}, staging ${sideText(shipped.staging)}`;
+  switch (format) {
+    case "json":
+      return JSON.stringify(shipped, null, 2) + "\n";
+    case "markdown":
+      if (shipped.changes !== null) {
+        const [head, ...rest] = changesMarkdown(shipped.changes).split("\n");
+        return [head, "", `${inline(sides)}.`, ...rest].join("\n");
+      }
+      return [
+        "### What ships to production",
+        "",
+        `${inline(sides)}.`,
+        "",
+        "> [!CAUTION]",
+        `> ${inline(shipped.unknown!)}`,
+        "",
+      ].join("\n");
+    case "text":
+      return (
+        `From ${sides}.\n` +
+        (shipped.changes === null ? `${shipped.unknown}\n` : changesText(shipped.changes))
+      );
+  }
+}
+
+function sideText(side: ReleaseCommit): string {
+  const release = side.release === null ? "(no release)" : `v${side.release.version}`;
+  const commit = side.commit === null ? "commit unknown" : side.commit.slice(0, 7);
+  return `${side.app} ${release} (${commit})`;
 }
 
 /** One line: the comparison's verdict and the counts (for prompts and progress). */
