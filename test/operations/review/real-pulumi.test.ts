@@ -11,20 +11,24 @@ import { reviewDown } from "../../../operations/review/down";
 import type { ReviewContext } from "../../../operations/review/session";
 import { reviewUp } from "../../../operations/review/up";
 import { gitRepo } from "../git-repo";
-import { candidates, findRealPulumi, isNpmLauncher } from "../../support/real-pulumi";
+import { findPulumiCli, searchFromEnvironment } from "../../support/pulumi-cli";
 import { createPipeline, STANDIN } from "../../support/review";
 import { PROJECT_DIR } from "../../support/stacks";
 
-const real = findRealPulumi();
+const real = findPulumiCli(searchFromEnvironment(PROJECT_DIR));
 
-test("neither the npm launcher nor a node script is ever taken for the real CLI", () => {
-  const launcher = path.join(PROJECT_DIR, "node_modules", ".bin", "pulumi");
-  expect([isNpmLauncher(launcher), isNpmLauncher(STANDIN)]).toEqual([true, true]);
-  const empty = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-home-"));
-  expect(candidates({ PATH: path.dirname(launcher), PULUMI_HOME: empty })).toEqual([]);
-  expect(findRealPulumi({ PATH: path.dirname(launcher), PULUMI_HOME: empty })).toEqual({
+test("the review tests' stand-in pulumi, a node script, is never taken for the real CLI", () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-home-"));
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-bin-"));
+  fs.symlinkSync(STANDIN, path.join(bin, "pulumi"));
+  const search = searchFromEnvironment(PROJECT_DIR);
+  expect(
+    findPulumiCli({ ...search, path: bin, pulumiHome: home, launcherVersion: undefined }),
+  ).toEqual({
     found: false,
-    reason: "no pulumi binary on PATH or in ~/.pulumi (the npm launcher alone would download one)",
+    reason:
+      `no working pulumi CLI on PATH or at ${path.join(home, "bin", "pulumi")}: ` +
+      `${path.join(bin, "pulumi")} is the npm launcher, which would download the CLI`,
   });
 });
 
@@ -53,7 +57,7 @@ if (real.found) {
       fs.mkdirSync(state);
       const env = {
         ...process.env,
-        PATH: `${path.dirname(real.path)}${path.delimiter}${process.env["PATH"] ?? ""}`,
+        PATH: `${path.dirname(real.binary)}${path.delimiter}${process.env["PATH"] ?? ""}`,
         PULUMI_BACKEND_URL: `file://${state}`,
         PULUMI_CONFIG_PASSPHRASE: "real-tier",
         HEROKU_API_KEY: fake.token,
