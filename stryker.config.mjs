@@ -1,0 +1,80 @@
+// Mutation testing (npm run mutate, docs/mutation.md): Stryker changes the code that decides one
+// small way at a time and runs the tests that cover the change; a change no test notices survives.
+// `modules` is the scope: each module names its files and the tests that own them, so a run of
+// one module loads only those tests. scripts/mutate.mjs runs them; `npx stryker run` alone mutates
+// the whole scope against the tests jest finds related to it.
+
+/** @type {Record<string, { mutate: string[]; testFiles: string[] }>} */
+export const modules = {
+  policies: {
+    mutate: ["policy/policies/*.ts"],
+    testFiles: ["test/policy/*.test.ts", "test/aws/policies.test.ts"],
+  },
+  "alarm-rules": {
+    mutate: ["components/alarm-rules.ts"],
+    testFiles: ["test/aws/alarm-rules.test.ts", "test/aws/alerting.test.ts"],
+  },
+  iam: {
+    mutate: ["components/repository-iam.ts", "components/repository-permissions.ts"],
+    testFiles: [
+      "test/github/repository-iam.test.ts",
+      "test/github/repository-permissions.test.ts",
+      "test/github/repository.test.ts",
+    ],
+  },
+  retry: {
+    mutate: ["heroku/retry.ts"],
+    testFiles: [
+      "test/heroku/retry.test.ts",
+      "test/heroku/client.test.ts",
+      "test/heroku/client-faults.test.ts",
+    ],
+  },
+  "heroku-providers": {
+    // The check, diff and replace rules; resources.ts only registers the types.
+    mutate: ["components/heroku/*.ts", "!components/heroku/resources.ts"],
+    testFiles: [
+      "test/heroku/*-provider.test.ts",
+      "test/heroku/provider-base.test.ts",
+      "test/heroku/formation-addon.test.ts",
+    ],
+  },
+  cli: {
+    mutate: ["cli/exit-codes.ts", "cli/main.ts", "cli/commands/*.ts"],
+    testFiles: ["test/cli/cli.test.ts", "test/cli/deploy.test.ts", "test/cli/exit-codes.test.ts"],
+  },
+  operations: {
+    mutate: ["operations/snapshot.ts", "operations/health.ts"],
+    testFiles: ["test/aws/snapshot.test.ts", "test/operations/health.test.ts"],
+  },
+  config: {
+    mutate: ["config/limits.ts", "config/validate.ts"],
+    testFiles: ["test/config/*.test.ts"],
+  },
+};
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: "jest",
+  jest: { configFile: "jest.stryker.config.js", enableFindRelatedTests: true },
+  // Each mutant runs only the tests that executed its code in the first (dry) run.
+  coverageAnalysis: "perTest",
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.json",
+  mutate: Object.values(modules).flatMap((m) => m.mutate),
+  // Results are reused for code and tests that did not change since the last run. The file is
+  // a local cache (reports/ is not committed): it is keyed to the exact text of every source
+  // and test, so a committed copy would be stale after any merge and conflict between branches.
+  incremental: true,
+  incrementalFile: "reports/mutation/incremental.json",
+  // 2 shared cores: one test runner and one checker at a time is what the machine holds.
+  concurrency: 1,
+  reporters: ["clear-text", "progress", "json", "html"],
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  thresholds: { high: 90, low: 85, break: null },
+  // Under load the Pulumi SDKs take seconds to load; the default 5 s margin times out mutants.
+  timeoutMS: 20000,
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+};
