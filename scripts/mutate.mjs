@@ -108,7 +108,7 @@ for (const run of runs) {
     const results = await new Stryker({
       configFile: "stryker.config.mjs",
       mutate: run.mutate,
-      testFiles: run.testFiles,
+      testFiles: expand(run.testFiles),
       tsconfigFile: tsconfig,
       incrementalFile: `reports/mutation/${id}.incremental.json`,
       jsonReporter: { fileName: `reports/mutation/${id}.json` },
