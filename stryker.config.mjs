@@ -16,7 +16,7 @@ export const modules = {
     mutate: ["components/alarm-rules.ts"],
     // alerting.test.ts builds its stacks in beforeAll, outside any test: Stryker would count
     // every rule as static and rerun everything per mutant. The rules' own tests suffice.
-    testFiles: ["test/aws/alarm-rules.test.ts"],
+    testFiles: ["test/aws/alarm-rules.test.ts", "test/aws/alarm-rule-values.test.ts"],
   },
   iam: {
     mutate: ["components/repository-iam.ts", "components/repository-permissions.ts"],
