@@ -68,14 +68,22 @@ export default {
   // and test, so a committed copy would be stale after any merge and conflict between branches.
   incremental: true,
   incrementalFile: "reports/mutation/incremental.json",
+  // Static mutants (module-level constants: tables, defaults, exported names) are left out. Run
+  // here, 5 of 6 in repository-iam.ts ended at Stryker's hit limit ("timeout", counted as
+  // caught) and the sixth survived although the trust-matrix tests fail on it by hand: their
+  // results were not real. Exact-value tests pin those constants instead (docs/mutation.md).
+  ignoreStatic: true,
   // 2 shared cores: one test runner and one checker at a time is what the machine holds.
   concurrency: 1,
   reporters: ["clear-text", "progress", "json", "html"],
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   htmlReporter: { fileName: "reports/mutation/mutation.html" },
   thresholds: { high: 90, low: 85, break: null },
-  // Under load the Pulumi SDKs take seconds to load; the default 5 s margin times out mutants.
-  timeoutMS: 20000,
+  // A mutant's time limit is 1.5 times its tests' time in the first run, plus the first run's
+  // start-up overhead, plus this margin. On 2 cores shared by a dozen jest processes one start
+  // of jest varied from 12 to 40 s: with a 20 s margin a third of the mutants of pure functions
+  // "timed out", which counts as caught. A real endless loop now costs two minutes instead.
+  timeoutMS: 120000,
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
 };
