@@ -35,10 +35,17 @@ beforeEach(async () => {
   fake.clearRequests();
 });
 
+/** Long enough that a loaded machine answers within it: only stall tests shorten it. */
+const ANSWER_TIMEOUT_MS = 10_000;
+
+/** Stall faults end at the timeout; every other test keeps the long one. */
+const timeoutFor = (faults: Fault[]): HerokuClientOptions =>
+  faults.some((f) => f.kind === "stall") ? { timeoutMs: STALL_TIMEOUT_MS } : {};
+
 function client(options: HerokuClientOptions = {}): HerokuClient {
   return new HerokuClient({
     baseUrl: fake.url,
-    timeoutMs: STALL_TIMEOUT_MS,
+    timeoutMs: ANSWER_TIMEOUT_MS,
     now: clock.now,
     sleep: clock.sleep,
     random: () => 0,
@@ -111,7 +118,7 @@ describe.each(["GET", "PATCH", "PUT", "DELETE"] as Method[])("%s is retried", (m
   test.each(IDEMPOTENT.map(titled))("%s", async (_case, faults, expected, requests, sleeps) => {
     const { route, call } = CALLS[method];
     fake.fault(route, ...faults);
-    expect(await outcome(call(client()))).toBe(expected);
+    expect(await outcome(call(client(timeoutFor(faults))))).toBe(expected);
     expect(fake.count(route)).toBe(requests);
     expect(clock.sleeps).toEqual(sleeps);
   });
@@ -134,7 +141,7 @@ describe("POST is never retried blindly", () => {
   ];
   test.each(rows.map(titled))("%s", async (_case, faults, expected, requests, sleeps) => {
     fake.fault(CALLS.POST.route, ...faults);
-    expect(await outcome(CALLS.POST.call(client()))).toBe(expected);
+    expect(await outcome(CALLS.POST.call(client(timeoutFor(faults))))).toBe(expected);
     expect(fake.count(CALLS.POST.route)).toBe(requests);
     expect(clock.sleeps).toEqual(sleeps);
   });

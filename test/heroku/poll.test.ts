@@ -69,10 +69,15 @@ test("until may throw to stop at once; a 404 ends the wait", async () => {
   expect(gone.status).toBe(404);
 });
 
-test("without an injected clock the waits are real", async () => {
+test("without an injected clock the waits are real timers of intervalMs", async () => {
   const { path } = await addon();
   const heroku = new HerokuClient({ baseUrl: fake.url, rateLimit: {} });
-  const started = Date.now();
-  await heroku.poll<Addon>(path, { until: provisioned, description: "db", intervalMs: 5 });
-  expect(Date.now() - started).toBeGreaterThanOrEqual(9);
+  const timers = jest.spyOn(globalThis, "setTimeout");
+  try {
+    await heroku.poll<Addon>(path, { until: provisioned, description: "db", intervalMs: 7 });
+    // Three polls (the fake provisions on the third), so two waits between them.
+    expect(timers.mock.calls.filter(([, ms]) => ms === 7)).toHaveLength(2);
+  } finally {
+    timers.mockRestore();
+  }
 });

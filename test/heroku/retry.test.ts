@@ -101,10 +101,19 @@ describe("pacing by RateLimit-Remaining", () => {
     expect(slots[Symbol.for("slipway.heroku.rateLimit")]).toBe(sharedRateLimitState());
   });
 
-  test("realSleep waits", async () => {
-    const started = Date.now();
-    await realSleep(5);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(4);
+  test("realSleep resolves once its milliseconds have passed, not before", async () => {
+    jest.useFakeTimers();
+    try {
+      let done = false;
+      const sleeping = realSleep(5).then(() => (done = true));
+      await jest.advanceTimersByTimeAsync(4);
+      expect(done).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(done).toBe(true);
+      await sleeping;
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 
