@@ -33,7 +33,7 @@ module.exports = {
   runtime: "<rootDir>/test/support/jest-runtime.js",
   // Plain stack traces for the SDK's own; runtime warnings kept out of the output.
   setupFilesAfterEnv: ["<rootDir>/test/support/jest-setup.ts"],
-  testTimeout: 30000,
+  testTimeout: 120000,
   // Every core (jest leaves one idle by default, which on 2 cores halves the speed).
   maxWorkers: "100%",
   // V8 coverage returns counts for every script a worker ever compiled, and each test file

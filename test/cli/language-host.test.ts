@@ -37,5 +37,5 @@ test.each(["production", "staging"])(
     ).toEqual(expected.map(key).sort());
     expect(outputs).toEqual(Object.keys(planned.outputs).sort());
   },
-  60000,
+  240_000,
 );

@@ -272,7 +272,7 @@ test("a preview of an app change shows updates only; the update after it changes
     `PATCH /pipelines/${pipelineId} {"name":"acme-web-pipeline"}`,
   ]);
   // About 60 calls to the host: the longest test here.
-}, 60_000);
+}, 180_000);
 
 test("values the engine does not know pass check, whatever their type, and never replace", async () => {
   const appId = await createApp(fake(), "acme-web");

@@ -23,4 +23,4 @@ test("staging: create, refresh, no-op diff and delete, counted by the fake", asy
     "bench heroku delete: 4 calls",
     `bench heroku refresh of app, formation, add-on, pipeline, coupling, review-app config: 6 calls (terraform-provider-heroku: ${TERRAFORM_REFRESH_CALLS})`,
   ]);
-}, 20_000);
+}, 120_000);

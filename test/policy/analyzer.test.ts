@@ -58,7 +58,7 @@ beforeAll(async () => {
     );
   });
   client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-}, 60000);
+}, 240_000);
 
 afterAll(() => {
   client?.close();
