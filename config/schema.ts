@@ -332,7 +332,7 @@ export const databaseSchema = z
       ),
     instanceClass: z
       .string()
-      .regex(limits.RDS_INSTANCE_CLASS)
+      .regex(limits.RDS_INSTANCE_CLASS, { abort: true })
       .refine(limits.isRdsPostgresInstanceClass, {
         message: "not an instance class RDS for PostgreSQL offers",
       })

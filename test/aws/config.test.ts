@@ -43,16 +43,20 @@ const badInputs: [string, string, Record<string, unknown>, string][] = [
     "an instance class without the db. prefix",
     "slipway:database.instanceClass",
     { database: { instanceClass: "t4g.micro" } },
-    'got "t4g.micro": not in the allowed format. Allowed: an RDS instance class like ' +
-      "db.<family>.<size>. Fix: pulumi config set --path 'slipway:database.instanceClass' " +
+    'got "t4g.micro": not in the allowed format. Allowed: an instance class RDS for PostgreSQL offers, ' +
+      "db.<family>.<size> with family one of t3, t4g, m5, m5d, m6g, m6gd, m6i, m6id, m6idn, m6in, " +
+      "m7g, m7i, m8g, r5, r5b, r5d, r6g, r6gd, r6i, r6id, r6idn, r6in, r7g, r7i, r8g, x2g, x2iedn " +
+      "(config/limits.ts lists the sizes). Fix: pulumi config set --path 'slipway:database.instanceClass' " +
       "db.t4g.micro",
   ],
   [
     "an instance class in capitals",
     "slipway:database.instanceClass",
     { database: { instanceClass: "db.T4G.micro" } },
-    'got "db.T4G.micro": not in the allowed format. Allowed: an RDS instance class like ' +
-      "db.<family>.<size>. Fix: pulumi config set --path 'slipway:database.instanceClass' " +
+    'got "db.T4G.micro": not in the allowed format. Allowed: an instance class RDS for PostgreSQL offers, ' +
+      "db.<family>.<size> with family one of t3, t4g, m5, m5d, m6g, m6gd, m6i, m6id, m6idn, m6in, " +
+      "m7g, m7i, m8g, r5, r5b, r5d, r6g, r6gd, r6i, r6id, r6idn, r6in, r7g, r7i, r8g, x2g, x2iedn " +
+      "(config/limits.ts lists the sizes). Fix: pulumi config set --path 'slipway:database.instanceClass' " +
       "db.t4g.micro",
   ],
   [

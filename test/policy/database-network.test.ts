@@ -151,7 +151,7 @@ describe(NETWORK, () => {
     expect(() =>
       resolvePolicies(pack, { [NETWORK]: { waivedDatabases: ["Acme_Web_DB"] } }),
     ).toThrow(
-      `${NETWORK}.waivedDatabases.0: must match pattern "^[a-z][a-z0-9-]{0,62}$". Fix: correct it in the policy config file (see docs/policies.md).`,
+      `${NETWORK}.waivedDatabases.0: got "Acme_Web_DB": must match pattern "^[a-z][a-z0-9-]{0,62}$". Fix: correct it in the policy config file (docs/policies.md lists each policy's settings).`,
     );
   });
 });

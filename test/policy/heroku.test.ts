@@ -69,7 +69,15 @@ describe("production-web-dynos", () => {
     ],
   ])("fails production with web %j", async (web, messages) => {
     const found = await violationsOf("production-web-dynos", "production", {
-      edit: app((a) => ((a["formation"] as Record<string, unknown>)["web"] = web)),
+      edit: app((a) => {
+        // Heroku runs an app's dynos in one tier and preboot needs standard dynos, so a basic
+        // web dyno comes with a basic worker and no preboot, or the config is refused first.
+        const basic = web.size === "basic";
+        const formation = a["formation"] as Record<string, Record<string, unknown>>;
+        formation["web"] = web;
+        if (basic) formation["worker"] = { ...formation["worker"], size: "basic" };
+        if (basic) a["features"] = (a["features"] as string[]).filter((f) => f !== "preboot");
+      }),
     });
     expect(second(found)).toEqual(messages);
   });

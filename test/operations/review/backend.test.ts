@@ -205,6 +205,7 @@ describe("the review profile", () => {
   });
 
   test("needs the production stack file", () => {
+    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(home, "Pulumi.yaml"));
     expect(message(() => readReviewProfile(home))).toBe(
       `Pulumi.production.yaml: not found in ${home}: review stacks are made from the production stack's settings. Fix: run slipway from its project folder, or pass --dir.`,
     );
