@@ -34,7 +34,7 @@ export const planCommand: Command = {
     const { exitCodeFor, plan } = require("../plan") as typeof import("../plan");
     const { createEvaluator, readPolicyConfig } =
       require("../plan/policy") as typeof import("../plan/policy");
-    const { render } = require("../plan/render") as typeof import("../plan/render");
+    const { render, warningLines } = require("../plan/render") as typeof import("../plan/render");
     /* eslint-enable @typescript-eslint/no-require-imports */
     const policyConfigFile = values["policy-config"];
     const evaluate = createEvaluator(
@@ -49,6 +49,7 @@ export const planCommand: Command = {
       configFile,
       evaluate,
     });
+    io.stderr(warningLines(plans, format));
     io.stdout(render(plans, format));
     return exitCodeFor(plans) === 0 ? EXIT.ok : EXIT.refused;
   },

@@ -34,6 +34,8 @@ export interface CapturedStack {
   readonly resources: readonly CapturedResource[];
   /** The stack's outputs, decoded like inputs. */
   readonly outputs: Readonly<Record<string, unknown>>;
+  /** What the program passed to `pulumi.log.warn`, in order. */
+  readonly warnings: readonly string[];
 }
 
 export interface MockRunOptions {
@@ -114,6 +116,8 @@ export async function runUnderMocks(
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
+  const warnings: string[] = [];
+  const restoreWarn = collectWarnings(warnings);
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
       try {
@@ -128,6 +132,7 @@ export async function runUnderMocks(
     await new Promise((resolve) => setImmediate(resolve));
   } finally {
     process.off("unhandledRejection", onRejection);
+    restoreWarn();
   }
   if (failures.length > 0) throw failures[0];
   const root = resources.find((r) => r.type === ROOT_STACK_TYPE);
@@ -136,7 +141,26 @@ export async function runUnderMocks(
     stack: options.stack,
     resources,
     outputs: (root && outputs.get(root.urn)) ?? {},
+    warnings,
   };
+}
+
+/**
+ * Collects the program's warnings instead of letting the SDK print them. Without an engine the
+ * SDK prints `warning: [runtime] ...` to stderr, which says nothing of the stack; the engine
+ * would have received them as log records, and this run keeps them as data the same way.
+ * Returns the function that puts `pulumi.log.warn` back.
+ */
+function collectWarnings(into: string[]): () => void {
+  const original = Object.getOwnPropertyDescriptor(pulumi.log, "warn") as PropertyDescriptor;
+  Object.defineProperty(pulumi.log, "warn", {
+    ...original,
+    value: (message: string) => {
+      into.push(message);
+      return Promise.resolve();
+    },
+  });
+  return () => Object.defineProperty(pulumi.log, "warn", original);
 }
 
 /** Wraps the mock monitor so each registration is recorded once the mocks have answered. */

@@ -20,6 +20,15 @@ export function render(plans: readonly StackPlan[], format: Format): string {
   }
 }
 
+/**
+ * The warnings as stderr lines, each named by its stack (`warning: [staging] ...`), for the
+ * formats whose stdout is read by a program or pasted elsewhere. Text shows them in the tree.
+ */
+export function warningLines(plans: readonly StackPlan[], format: Format): string {
+  if (format === "text") return "";
+  return plans.flatMap((p) => p.warnings.map((w) => `warning: [${p.stack}] ${w}\n`)).join("");
+}
+
 export function toJson(plans: readonly StackPlan[]) {
   return {
     stacks: plans.map((p) => ({
@@ -39,6 +48,7 @@ export function toJson(plans: readonly StackPlan[]) {
         urn: v.urn ?? null,
         message: v.message,
       })),
+      warnings: p.warnings,
       outputs: redact(p.outputs),
     })),
   };
@@ -66,6 +76,7 @@ function renderText(plans: readonly StackPlan[]): string {
       kids.forEach((kid, i) => walk(kid, nextPrefix, i === kids.length - 1, depth + 1));
     };
     roots.forEach((root, i) => walk(root, "  ", i === roots.length - 1, 0));
+    lines.push(...plan.warnings.map((w) => entry("warning", w)));
     lines.push(...violationLines(plan.violations), "");
   }
   lines.push(summary(plans));
@@ -76,14 +87,15 @@ function violationLines(violations: readonly Violation[]): string[] {
   if (violations.length === 0) return ["  policies: no violations"];
   return [
     `  policies: ${count(violations.length, "violation")}`,
-    // Lines after the first keep the entry's indentation, under the level column.
     ...violations.map((v) =>
-      `  ${v.enforcementLevel.padEnd(9)} ${v.policy}: ${v.message}${v.urn ? `\nat ${v.urn}` : ""}`.replace(
-        /\n/g,
-        `\n${" ".repeat(12)}`,
-      ),
+      entry(v.enforcementLevel, `${v.policy}: ${v.message}${v.urn ? `\nat ${v.urn}` : ""}`),
     ),
   ];
+}
+
+/** `  advisory  text`: lines after the first keep the entry's indentation, under the label column. */
+function entry(label: string, text: string): string {
+  return `  ${label.padEnd(9)} ${text}`.replace(/\n/g, `\n${" ".repeat(12)}`);
 }
 
 function summary(plans: readonly StackPlan[]): string {
@@ -91,8 +103,15 @@ function summary(plans: readonly StackPlan[]): string {
   const mandatory = all.filter((v) => v.enforcementLevel === "mandatory").length;
   const advisory = all.filter((v) => v.enforcementLevel === "advisory").length;
   const resources = plans.reduce((n, p) => n + p.resources.length, 0);
-  const violations = mandatory + advisory === 1 ? "violation" : "violations";
-  return `${count(plans.length, "stack")}, ${count(resources, "resource")}, ${mandatory} mandatory and ${advisory} advisory ${violations}`;
+  const warnings = plans.reduce((n, p) => n + p.warnings.length, 0);
+  // Each noun follows the number before it: "1 mandatory violation, 2 advisory".
+  return [
+    count(plans.length, "stack"),
+    count(resources, "resource"),
+    count(mandatory, "mandatory violation"),
+    `${advisory} advisory`,
+    count(warnings, "warning"),
+  ].join(", ");
 }
 
 /** `1 stack`, `2 stacks`. */
@@ -110,16 +129,20 @@ function childrenByParent(resources: readonly CapturedResource[]): Map<string, C
 }
 
 function renderMarkdown(plans: readonly StackPlan[]): string {
-  const out: string[] = ["## slipway plan", "", summary(plans) + ".", "", ...mermaid(plans), ""];
+  const out: string[] = ["## slipway plan", "", summary(plans) + ".", ""];
+  // Warnings first, named by stack: they are what a reviewer should read before the details.
+  const warnings = plans.flatMap((p) => p.warnings.map((w) => `- **${p.stack}**: ${cell(w)}`));
+  if (warnings.length > 0) out.push("Warnings:", "", ...warnings, "");
+  out.push(...mermaid(plans), "");
   out.push(
-    "| Stack | Kind | Resources | Mandatory | Advisory |",
-    "| --- | --- | ---: | ---: | ---: |",
+    "| Stack | Kind | Resources | Mandatory | Advisory | Warnings |",
+    "| --- | --- | ---: | ---: | ---: | ---: |",
   );
   for (const p of plans) {
     const count = (level: string) =>
       p.violations.filter((v) => v.enforcementLevel === level).length;
     out.push(
-      `| ${p.stack} | ${p.kind} | ${p.resources.length} | ${count("mandatory")} | ${count("advisory")} |`,
+      `| ${p.stack} | ${p.kind} | ${p.resources.length} | ${count("mandatory")} | ${count("advisory")} | ${p.warnings.length} |`,
     );
   }
   for (const p of plans) {

@@ -115,13 +115,44 @@ describe("slipway as a child process", () => {
 });
 
 describe("main", () => {
-  test("text and markdown render", async () => {
-    const text = await run(["plan", "--stack", "staging"]);
+  test("text and markdown render, each warning named by its stack", async () => {
+    const text = await run(["plan", "--stack", "production"]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^stack staging \(staging\): \d+ resources\n/);
+    expect(text.stdout).toMatch(/^stack production \(production\): \d+ resources\n/);
+    // Text shows the warnings in the stack's entry, so nothing goes to stderr.
+    expect(text.stderr).toBe("");
+    const warnings = text.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("  warning   "))
+      .map((line) => line.slice("  warning   ".length));
+    expect(warnings).toHaveLength(6);
+    expect(warnings[1]).toBe(
+      "github:token is not configured: this run manages the repositories with GITHUB_TOKEN from " +
+        "the environment, and the infrastructure and drift workflows, which have no such token, " +
+        "cannot. Fix: pulumi config set --secret github:token <token> --stack production",
+    );
+    expect(text.stdout).toMatch(
+      /\n1 stack, \d+ resources, 0 mandatory violations, 0 advisory, 6 warnings\n$/,
+    );
+
     const markdown = await run(["plan", "--format", "markdown"]);
     expect(markdown.stdout).toMatch(/^## slipway plan\n/);
     expect(markdown.stdout).toContain("```mermaid");
+    expect(markdown.stdout).toContain(
+      `\n\nWarnings:\n\n${warnings.map((w) => `- **production**: ${w}\n`).join("")}\n`,
+    );
+    expect(markdown.stdout).toMatch(/\| production \| production \| \d+ \| 0 \| 0 \| 6 \|\n/);
+    expect(markdown.stdout).toMatch(/\| staging \| staging \| \d+ \| 0 \| 0 \| 0 \|\n/);
+    expect(markdown.stderr).toBe(warnings.map((w) => `warning: [production] ${w}\n`).join(""));
+
+    const json = await run(["plan", "--format", "json"]);
+    const stacks = (JSON.parse(json.stdout) as { stacks: { stack: string; warnings: string[] }[] })
+      .stacks;
+    expect(stacks.map((s) => [s.stack, s.warnings])).toEqual([
+      ["production", warnings],
+      ["staging", []],
+    ]);
+    expect(json.stderr).toBe(markdown.stderr);
   });
 
   test.each([

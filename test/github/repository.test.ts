@@ -1,6 +1,5 @@
 // RepositoryProcess under the mock runtime: the exact inputs of every GitHub and IAM resource it
 // declares in both repositories.
-import * as pulumi from "@pulumi/pulumi";
 import { CapturedResource, CapturedStack } from "../../cli/plan/capture";
 import { MOCK_ACCOUNT_ID, stableHex } from "../../cli/plan/mocks";
 import { Secret } from "../../cli/plan/values";
@@ -368,57 +367,44 @@ describe("RepositoryProcess", () => {
   });
 
   test("a credential not configured is not declared, and a warning names where it is missing", async () => {
-    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-    try {
-      const captured = await run(
-        { stateBackendUrl: undefined },
-        { credentials: { herokuApiKey: "hk-deploy" }, githubToken: undefined },
-      );
-      expect(
-        ofType(captured, ENV_SECRET)
-          .map((s) => s.name)
-          .sort(),
-      ).toEqual([
-        "repository-platform-infrastructure-heroku-api-key",
-        "repository-production-heroku-api-key",
-        "repository-staging-heroku-api-key",
-      ]);
-      expect(warn.mock.calls.map(([message]) => message)).toEqual([
-        "github:token is not configured: this run manages the repositories with GITHUB_TOKEN from " +
-          "the environment, and the infrastructure and drift workflows, which have no such token, " +
-          "cannot. Fix: pulumi config set --secret github:token <token> --stack production",
-        "slipway:stateSecret is not configured, so the staging, production, infrastructure, drift " +
-          "environments have no PULUMI_ACCESS_TOKEN secret and their jobs will fail. Fix: pulumi " +
-          "config set --secret slipway:stateSecret <value> --stack production",
-        "slipway:reviewHerokuApiKey is not configured, so the review environment has no " +
-          "HEROKU_API_KEY secret and its jobs will fail. Fix: pulumi config set --secret " +
-          "slipway:reviewHerokuApiKey <value> --stack production",
-        "slipway:reviewStateSecret is not configured, so the review environment has no " +
-          "PULUMI_ACCESS_TOKEN secret and its jobs will fail. Fix: pulumi config set --secret " +
-          "slipway:reviewStateSecret <value> --stack production",
-      ]);
-      for (const [, resource] of warn.mock.calls) {
-        expect(resource).toBeInstanceOf(RepositoryProcess);
-      }
-    } finally {
-      warn.mockRestore();
-    }
+    const captured = await run(
+      { stateBackendUrl: undefined },
+      { credentials: { herokuApiKey: "hk-deploy" }, githubToken: undefined },
+    );
+    expect(
+      ofType(captured, ENV_SECRET)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual([
+      "repository-platform-infrastructure-heroku-api-key",
+      "repository-production-heroku-api-key",
+      "repository-staging-heroku-api-key",
+    ]);
+    expect(captured.warnings).toEqual([
+      "github:token is not configured: this run manages the repositories with GITHUB_TOKEN from " +
+        "the environment, and the infrastructure and drift workflows, which have no such token, " +
+        "cannot. Fix: pulumi config set --secret github:token <token> --stack production",
+      "slipway:stateSecret is not configured, so the staging, production, infrastructure, drift " +
+        "environments have no PULUMI_ACCESS_TOKEN secret and their jobs will fail. Fix: pulumi " +
+        "config set --secret slipway:stateSecret <value> --stack production",
+      "slipway:reviewHerokuApiKey is not configured, so the review environment has no " +
+        "HEROKU_API_KEY secret and its jobs will fail. Fix: pulumi config set --secret " +
+        "slipway:reviewHerokuApiKey <value> --stack production",
+      "slipway:reviewStateSecret is not configured, so the review environment has no " +
+        "PULUMI_ACCESS_TOKEN secret and its jobs will fail. Fix: pulumi config set --secret " +
+        "slipway:reviewStateSecret <value> --stack production",
+    ]);
   });
 
   test("state in S3 with a KMS key needs no passphrase, so none is asked for", async () => {
-    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-    try {
-      await run(
-        {
-          stateKmsKeyArn:
-            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        },
-        { credentials: { herokuApiKey: "hk", reviewHerokuApiKey: "hk-review" } },
-      );
-      expect(warn).not.toHaveBeenCalled();
-    } finally {
-      warn.mockRestore();
-    }
+    const { warnings } = await run(
+      {
+        stateKmsKeyArn:
+          "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      },
+      { credentials: { herokuApiKey: "hk", reviewHerokuApiKey: "hk-review" } },
+    );
+    expect(warnings).toEqual([]);
   });
 
   test("creates GitHub's OIDC provider for STS, with no thumbprints", () => {

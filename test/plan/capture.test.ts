@@ -115,6 +115,35 @@ describe("runUnderMocks", () => {
     ).rejects.toThrow("boom");
   });
 
+  test("the program's warnings are kept as data, in order, not printed; the SDK's warn is put back", async () => {
+    const sdkWarn = pulumi.log.warn;
+    const printed = jest.spyOn(console, "warn");
+    try {
+      const captured = await run(() => {
+        const box = new Box("w");
+        void pulumi.log.warn("first", box);
+        void pulumi.log.warn("second");
+      });
+      expect(captured.warnings).toEqual(["first", "second"]);
+      expect(printed).not.toHaveBeenCalled();
+      expect(pulumi.log.warn).toBe(sdkWarn);
+      expect((await run(() => new Box("quiet"))).warnings).toEqual([]);
+    } finally {
+      printed.mockRestore();
+    }
+  });
+
+  test("a program that warns and then throws still gets the SDK's warn back", async () => {
+    const sdkWarn = pulumi.log.warn;
+    await expect(
+      run(() => {
+        void pulumi.log.warn("before");
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(pulumi.log.warn).toBe(sdkWarn);
+  });
+
   test("config is set for the program", async () => {
     let value: string | undefined;
     await run(() => {

@@ -1,6 +1,6 @@
 import type { StackPlan } from "../../cli/plan";
 import { exitCodeFor } from "../../cli/plan";
-import { render, toJson } from "../../cli/plan/render";
+import { render, toJson, warningLines } from "../../cli/plan/render";
 import { Secret, UNKNOWN } from "../../cli/plan/values";
 import { capturedResource } from "../support/stacks";
 
@@ -62,6 +62,10 @@ const production: StackPlan = {
     },
     { policy: "pipeline-couplings", enforcementLevel: "mandatory", message: "no staging coupling" },
   ],
+  warnings: [
+    "slipway:github.token is not set | no branch protection",
+    "db.t2.micro is old\nuse db.t4g.micro",
+  ],
 };
 
 const staging: StackPlan = {
@@ -79,6 +83,7 @@ const staging: StackPlan = {
   ],
   outputs: {},
   violations: [],
+  warnings: [],
 };
 
 describe("render", () => {
@@ -91,6 +96,7 @@ describe("render", () => {
       "kind",
       "resources",
       "violations",
+      "warnings",
       "outputs",
     ]);
     expect(stack?.resources[2]).toEqual({
@@ -120,6 +126,10 @@ describe("render", () => {
         message: "no staging coupling",
       },
     ]);
+    expect(stack?.warnings).toEqual([
+      "slipway:github.token is not set | no branch protection",
+      "db.t2.micro is old\nuse db.t4g.micro",
+    ]);
     expect(stack?.outputs).toEqual({
       webUrl: "https://acme-web.herokuapp.com/",
       databaseUrl: "[secret]",
@@ -136,6 +146,9 @@ describe("render", () => {
         "  │  ├─ pulumi-nodejs:dynamic/heroku:App web [protected]",
         "  │  └─ pulumi-nodejs:dynamic/heroku:ConfigVars web-config [protected]",
         "  └─ aws:rds/instance:Instance db [protected]",
+        "  warning   slipway:github.token is not set | no branch protection",
+        "  warning   db.t2.micro is old",
+        "            use db.t4g.micro",
         "  policies: 2 violations",
         "  advisory  heroku-preboot: preboot is off | fix it",
         `            at ${APP_COMPONENT}`,
@@ -145,7 +158,7 @@ describe("render", () => {
         "  pulumi:pulumi:Stack slipway-staging",
         "  policies: no violations",
         "",
-        "2 stacks, 6 resources, 1 mandatory and 1 advisory violations",
+        "2 stacks, 6 resources, 1 mandatory violation, 1 advisory, 2 warnings",
         "",
       ].join("\n"),
     );
@@ -154,7 +167,26 @@ describe("render", () => {
   test("markdown has a summary table, a Mermaid diagram of the stages and per-stack details", () => {
     const markdown = render([production, staging], "markdown");
     expect(markdown).toContain(
-      "| production | production | 5 | 1 | 1 |\n| staging | staging | 1 | 0 | 0 |",
+      [
+        "## slipway plan",
+        "",
+        "2 stacks, 6 resources, 1 mandatory violation, 1 advisory, 2 warnings.",
+        "",
+        "Warnings:",
+        "",
+        "- **production**: slipway:github.token is not set \\| no branch protection",
+        "- **production**: db.t2.micro is old use db.t4g.micro",
+        "",
+        "```mermaid",
+      ].join("\n"),
+    );
+    expect(markdown).toContain(
+      [
+        "| Stack | Kind | Resources | Mandatory | Advisory | Warnings |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| production | production | 5 | 1 | 1 | 2 |",
+        "| staging | staging | 1 | 0 | 0 | 0 |",
+      ].join("\n"),
     );
     expect(markdown).toContain(
       [
@@ -204,6 +236,7 @@ describe("text: wrapping and counts", () => {
           file: "Pulumi.production.yaml",
           resources: [],
           outputs: {},
+          warnings: [],
           violations: [
             {
               policy: "production-alarms-reach-someone",
@@ -223,8 +256,62 @@ describe("text: wrapping and counts", () => {
       "            alerting-topic has no subscription.",
       "            at urn:pulumi:production::slipway::aws:sns/topic:Topic::alerting-topic",
       "",
-      "1 stack, 0 resources, 1 mandatory and 0 advisory violation",
+      "1 stack, 0 resources, 1 mandatory violation, 0 advisory, 0 warnings",
       "",
     ]);
+  });
+});
+
+describe("summary counts", () => {
+  const violation = (enforcementLevel: "mandatory" | "advisory") => ({
+    policy: "p",
+    enforcementLevel,
+    message: "m",
+  });
+  const withCounts = (mandatory: number, advisory: number, warnings: number): StackPlan => ({
+    ...staging,
+    violations: [
+      ...Array.from({ length: mandatory }, () => violation("mandatory")),
+      ...Array.from({ length: advisory }, () => violation("advisory")),
+    ],
+    warnings: Array.from({ length: warnings }, (_, i) => `w${i}`),
+  });
+  const lastLine = (plans: StackPlan[]) => render(plans, "text").trimEnd().split("\n").pop();
+
+  test.each([
+    [0, 0, 0, "1 stack, 1 resource, 0 mandatory violations, 0 advisory, 0 warnings"],
+    [1, 0, 1, "1 stack, 1 resource, 1 mandatory violation, 0 advisory, 1 warning"],
+    [0, 1, 2, "1 stack, 1 resource, 0 mandatory violations, 1 advisory, 2 warnings"],
+    [2, 2, 0, "1 stack, 1 resource, 2 mandatory violations, 2 advisory, 0 warnings"],
+  ])("%i mandatory, %i advisory, %i warnings", (mandatory, advisory, warnings, expected) => {
+    expect(lastLine([withCounts(mandatory, advisory, warnings)])).toBe(expected);
+  });
+
+  test("two stacks: the counts add up", () => {
+    expect(lastLine([withCounts(1, 0, 1), { ...withCounts(0, 2, 1), stack: "review-x" }])).toBe(
+      "2 stacks, 2 resources, 1 mandatory violation, 2 advisory, 2 warnings",
+    );
+  });
+});
+
+describe("warningLines", () => {
+  const plans = [production, staging, { ...staging, stack: "review-x", warnings: ["no token"] }];
+
+  test.each(["json", "markdown"] as const)(
+    "%s: one stderr line per warning, named by its stack",
+    (format) => {
+      expect(warningLines(plans, format)).toBe(
+        [
+          "warning: [production] slipway:github.token is not set | no branch protection",
+          "warning: [production] db.t2.micro is old\nuse db.t4g.micro",
+          "warning: [review-x] no token",
+          "",
+        ].join("\n"),
+      );
+    },
+  );
+
+  test("text: none, the tree shows them under their stack", () => {
+    expect(warningLines(plans, "text")).toBe("");
   });
 });
