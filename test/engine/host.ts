@@ -13,7 +13,6 @@
 //   `DynamicProviderHost` methods, each citing the rule it follows).
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import http2 from "node:http2";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -80,24 +79,6 @@ export function plannedStep(
   if (diff.replaces.length === 0) return "update";
   return protect ? "refused: protected" : "replace";
 }
-
-/**
- * The engine's gRPC client (grpc-go) accepts header lists up to 16 MiB; grpc-js leaves Node's
- * 64 KiB. A failed create's status details carry the provider text (about 60 KB, more in base64),
- * so the stub engine takes what the engine takes.
- */
-const ENGINE_MAX_HEADER_LIST_SIZE = 16 * 1024 * 1024;
-const connect = http2.connect;
-// The module object itself (a default import), whose properties can be replaced.
-http2.connect = ((authority: string, options?: http2.ClientSessionOptions, ...rest: unknown[]) =>
-  (connect as (...args: unknown[]) => http2.ClientHttp2Session)(
-    authority,
-    {
-      ...options,
-      settings: { ...options?.settings, maxHeaderListSize: ENGINE_MAX_HEADER_LIST_SIZE },
-    },
-    ...rest,
-  )) as typeof http2.connect;
 
 type Done<Res> = (error: grpc.ServiceError | null, response: Res) => void;
 
