@@ -12,6 +12,7 @@ import { SlipwayError } from "../../errors";
 import type { GithubClient } from "./client";
 import { githubFailure, isOctokitRequestError } from "./errors";
 import { changesMatching } from "./paths";
+import { mapLimited } from "../concurrency";
 
 /** GitHub's documented caps. */
 export const COMPARE_FILE_CAP = 300;
@@ -379,22 +380,4 @@ function short(sha: string): string {
 /** An Octokit error as slipway's (githubFailure); anything else as it is. */
 function failure(error: unknown, repository: string): unknown {
   return isOctokitRequestError(error) ? githubFailure(error, repository) : error;
-}
-
-/** `fn` over `items` with at most `limit` calls in flight; results in the items' order. */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }

@@ -20,6 +20,7 @@ import { ignoreProgress, ProgressListener } from "../progress";
 import { prepareBackend, ReviewBackend } from "./backend";
 import { busy, cliFailure, describeCliFailure, openFailure, userProblem } from "./cli-errors";
 import { ReviewFailure } from "./failure";
+import { mapLimited } from "../concurrency";
 
 /** The stack tag holding when slipway created the stack (ISO 8601), for stacks never updated. */
 export const CREATED_TAG = "slipway:created";
@@ -207,7 +208,7 @@ export class ReviewStacks {
       throw describeCliFailure("stack ls", "(all)", error);
     }
     const review = summaries.filter((s) => REVIEW_STACK.test(shortName(s.name)));
-    return mapLimit(review, LIST_CONCURRENCY, (summary) => this.describe(summary));
+    return mapLimited(review, LIST_CONCURRENCY, (summary) => this.describe(summary));
   }
 
   private async describe(summary: StackSummary): Promise<ReviewStackInfo> {
@@ -394,22 +395,4 @@ function lineSplitter(onLine: (line: string) => void) {
       pending = "";
     },
   };
-}
-
-/** `fn` over `items`, at most `limit` at a time, results in order. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
