@@ -1,5 +1,6 @@
 import { SlipwayError } from "../../errors";
 import { closest, misspelledNamespaces, validateSettings } from "../../config/validate";
+import { DEFAULT_DEPLOY } from "../support/defaults";
 
 const app = { name: "acme-web-staging" };
 const production = {
@@ -455,34 +456,7 @@ describe("validateSettings", () => {
       latencyMs: 1000,
     });
     expect(settings.pipeline).toEqual({ productionStack: "production" });
-    expect(settings.deploy).toEqual({
-      migrationPaths: ["migrations/", "db/migrate/", "db/migration/", "alembic/versions/"],
-      buildPaths: [
-        "app.json",
-        "Procfile",
-        "package.json",
-        "package-lock.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        ".node-version",
-        ".nvmrc",
-        "requirements.txt",
-        "Pipfile.lock",
-        "poetry.lock",
-        "uv.lock",
-        ".python-version",
-        "runtime.txt",
-        "Gemfile.lock",
-        "go.mod",
-        "go.sum",
-        "project.toml",
-      ],
-      pollIntervalSeconds: 2,
-      healthWindowSeconds: 300,
-      healthChecks: 3,
-      snapshotsKept: 10,
-      snapshotTimeoutSeconds: 1800,
-    });
+    expect(settings.deploy).toEqual(DEFAULT_DEPLOY);
     expect(settings.secretConfigVars).toEqual({});
   });
 

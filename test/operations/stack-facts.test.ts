@@ -3,36 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SlipwayError } from "../../errors";
 import { hasStackFile, readStackFacts } from "../../operations/stack-facts";
+import { DEFAULT_DEPLOY } from "../support/defaults";
 import { PROJECT_DIR } from "../support/stacks";
-
-const DEFAULT_DEPLOY = {
-  migrationPaths: ["migrations/", "db/migrate/", "db/migration/", "alembic/versions/"],
-  buildPaths: [
-    "app.json",
-    "Procfile",
-    "package.json",
-    "package-lock.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    ".node-version",
-    ".nvmrc",
-    "requirements.txt",
-    "Pipfile.lock",
-    "poetry.lock",
-    "uv.lock",
-    ".python-version",
-    "runtime.txt",
-    "Gemfile.lock",
-    "go.mod",
-    "go.sum",
-    "project.toml",
-  ],
-  pollIntervalSeconds: 2,
-  healthWindowSeconds: 300,
-  healthChecks: 3,
-  snapshotsKept: 10,
-  snapshotTimeoutSeconds: 1800,
-};
 
 const REVIEW_APPS = {
   addons: ["heroku-postgresql:essential-0"],

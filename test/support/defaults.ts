@@ -1,0 +1,30 @@
+// slipway:deploy as the schema fills it in when a stack sets nothing, written out value by value
+// so the tests that expect it pin each default rather than read it back from config/limits.ts.
+export const DEFAULT_DEPLOY = {
+  migrationPaths: ["migrations/", "db/migrate/", "db/migration/", "alembic/versions/"],
+  buildPaths: [
+    "app.json",
+    "Procfile",
+    "package.json",
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    ".node-version",
+    ".nvmrc",
+    "requirements.txt",
+    "Pipfile.lock",
+    "poetry.lock",
+    "uv.lock",
+    ".python-version",
+    "runtime.txt",
+    "Gemfile.lock",
+    "go.mod",
+    "go.sum",
+    "project.toml",
+  ],
+  pollIntervalSeconds: 2,
+  healthWindowSeconds: 300,
+  healthChecks: 3,
+  snapshotsKept: 10,
+  snapshotTimeoutSeconds: 1800,
+};
