@@ -16,6 +16,7 @@
 // - `create` and `update` ignore the request's `preview` flag.
 import { createRequire } from "node:module";
 import * as grpc from "@grpc/grpc-js";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type * as pulumi from "@pulumi/pulumi";
 import { version as sdkVersion } from "@pulumi/pulumi/version";
 import {
@@ -28,6 +29,7 @@ import { Faults } from "../heroku/fake";
 import { createApp, createPipeline, sent, useFake } from "../heroku/providers";
 import { rejectionOf } from "../heroku/support";
 import { PROJECT_DIR } from "../support/stacks";
+import { withGoogleStringWriter, writesStringsInOneCopy } from "./engine-strings";
 import { Diff, DynamicProviderHost, InitFailed, plannedStep } from "./host";
 import { addSpace, DRAIN_URL, HOOK_URL, Ids, LIFECYCLES } from "./lifecycles";
 import { serializedProviders } from "./serialized";
@@ -422,6 +424,18 @@ test("every provider is serialized, small and without the token; under slipway p
   }
   const plan = await serializedProviders(true);
   expect(Object.values(plan)).toEqual(Array(13).fill(PLAN_PROVIDER_TEXT));
+});
+
+test("the requests' strings are the bytes google-protobuf's own writer gives", () => {
+  const struct = Struct.fromJavaScript({
+    provider: texts.App.slice(0, 2000),
+    text: "é ✓ 🚀 \u0000",
+    empty: "",
+  });
+  const written = Buffer.from(struct.serializeBinary());
+  expect(writesStringsInOneCopy()).toBe(true);
+  expect(written).toEqual(Buffer.from(withGoogleStringWriter(() => struct.serializeBinary())));
+  expect(writesStringsInOneCopy()).toBe(true);
 });
 
 test("a provider loaded without a token says how to give one, and sends nothing", async () => {

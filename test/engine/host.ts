@@ -21,6 +21,7 @@ import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as rpc from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { parse } from "yaml";
+import "./engine-strings";
 import {
   annotateSecrets,
   fromStruct,
