@@ -45,17 +45,17 @@ export function readYamlFile(file: string, label: string): unknown {
 /** Parses YAML text as `readYamlFile` does; exported for tests of the bounds. */
 export function parseYaml(text: string, label: string): unknown {
   // Integers as BigInt first: one beyond 2^53 keeps its digits (as text), as the CLI keeps them.
-  const doc = parseDocument(text, { intAsBigInt: true, merge: true, uniqueKeys: true });
+  // Duplicate keys are found below: the library's own check compares each key with every key
+  // before it in its map, which made a stack of a few thousand config vars slow to read.
+  const doc = parseDocument(text, { intAsBigInt: true, merge: true, uniqueKeys: false });
   const error = doc.errors[0];
+  const duplicate = firstDuplicateKey(doc.contents, 0);
+  if (duplicate !== undefined && (error === undefined || duplicate < error.pos[0])) {
+    refuse(doc, label, "DUPLICATE_KEY", "", duplicate, lineAndColumn(text, duplicate));
+  }
   if (error) {
     const line = error.linePos?.[0];
-    const where = line ? `line ${line.line}, column ${line.col}` : "the end of the file";
-    // Where the whole file is the problem, the file is the key; else the key the error is in.
-    const whole = error.code === "MULTIPLE_DOCS" || error.code === "RESOURCE_EXHAUSTION";
-    const key = (whole ? undefined : keyAt(doc, error.pos[0])) ?? label;
-    const context = key === label ? undefined : `${label}:`;
-    const message = describeError(error.code, error.message, where);
-    throw context ? new SlipwayError([{ key, message }], context) : SlipwayError.of(key, message);
+    refuse(doc, label, error.code, error.message, error.pos[0], line);
   }
   let value: unknown;
   try {
@@ -75,6 +75,61 @@ export function parseYaml(text: string, label: string): unknown {
     );
   }
   return exactIntegers(value);
+}
+
+function refuse(
+  doc: Document,
+  label: string,
+  code: string,
+  text: string,
+  offset: number,
+  line: { line: number; col: number } | undefined,
+): never {
+  const where = line ? `line ${line.line}, column ${line.col}` : "the end of the file";
+  // Where the whole file is the problem, the file is the key; else the key the error is in.
+  const whole = code === "MULTIPLE_DOCS" || code === "RESOURCE_EXHAUSTION";
+  const key = (whole ? undefined : keyAt(doc, offset)) ?? label;
+  const context = key === label ? undefined : `${label}:`;
+  const message = describeError(code, text, where);
+  throw context ? new SlipwayError([{ key, message }], context) : SlipwayError.of(key, message);
+}
+
+/**
+ * Where the first key written twice in one map starts, if any. Keys are equal as the library
+ * compares them (scalars of the same value), in one pass per map with a set.
+ */
+function firstDuplicateKey(node: unknown, depth: number): number | undefined {
+  if (depth > MAX_YAML_DEPTH) return undefined;
+  let first: number | undefined;
+  const earlier = (offset: number | undefined) =>
+    offset !== undefined && (first === undefined || offset < first);
+  if (isMap(node)) {
+    const seen = new Set<unknown>();
+    for (const pair of node.items) {
+      const key = pair.key;
+      if (isScalar(key) && !Number.isNaN(key.value)) {
+        if (seen.has(key.value) && earlier(key.range?.[0])) first = key.range?.[0];
+        seen.add(key.value);
+      }
+      for (const inner of [pair.key, pair.value]) {
+        const found = firstDuplicateKey(inner, depth + 1);
+        if (earlier(found)) first = found;
+      }
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) {
+      const found = firstDuplicateKey(item, depth + 1);
+      if (earlier(found)) first = found;
+    }
+  }
+  return first;
+}
+
+/** The line and column (from 1) of `offset` in `text`. */
+function lineAndColumn(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf("\n") + 1;
+  return { line: before.split("\n").length, col: offset - lineStart + 1 };
 }
 
 function describeError(code: string, text: string, where: string): string {

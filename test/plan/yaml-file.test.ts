@@ -46,6 +46,36 @@ describe("hostile and broken YAML", () => {
       "is written twice in one map (line 4, column 5); YAML allows each key once, and which value would win is not defined. Fix: keep one of the two and remove the other.",
     ],
     [
+      "a duplicate key in a flow map",
+      "config:\n  slipway:app: {name: a, name: b}\n",
+      "slipway:app.name",
+      "is written twice in one map (line 2, column 26); YAML allows each key once, and which value would win is not defined. Fix: keep one of the two and remove the other.",
+    ],
+    [
+      "a duplicate key in a map inside a list",
+      "config:\n  slipway:alerting:\n    emails:\n      - {a: 1, a: 2}\n",
+      "slipway:alerting.emails[0].a",
+      "is written twice in one map (line 4, column 16); YAML allows each key once, and which value would win is not defined. Fix: keep one of the two and remove the other.",
+    ],
+    [
+      "a duplicate key before a syntax error: the first of the two is reported",
+      "config:\n  slipway:app:\n    name: a\n    name: b\n  aws:region: [\n",
+      "slipway:app.name",
+      "is written twice in one map (line 4, column 5); YAML allows each key once, and which value would win is not defined. Fix: keep one of the two and remove the other.",
+    ],
+    [
+      "a syntax error before a duplicate key: the first of the two is reported",
+      "config:\n  slipway:app:\n    name: [a\n    name: b\n",
+      "slipway:app.name[0]",
+      "is not valid YAML at line 4, column 5: Flow sequence in block collection must be sufficiently indented and end with a ]. Fix: correct the syntax there (indentation, a missing colon or quote).",
+    ],
+    [
+      "a namespace written twice",
+      "config:\n  slipway:app:\n    name: a\n  slipway:app:\n    name: b\n",
+      "slipway:app",
+      "is written twice in one map (line 4, column 3); YAML allows each key once, and which value would win is not defined. Fix: keep one of the two and remove the other.",
+    ],
+    [
       "two documents",
       "config:\n  aws:region: us-east-1\n---\nconfig: {}\n",
       LABEL,
