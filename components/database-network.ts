@@ -32,6 +32,8 @@ export interface DatabaseNetworkArgs {
 /** What the instance needs from its network. */
 export interface DeclaredNetwork {
   readonly securityGroup: aws.ec2.SecurityGroup;
+  /** The rules that are resources of their own (static-egress with a list, public). */
+  readonly ingressRules: readonly aws.vpc.SecurityGroupIngressRule[];
   /** Whether RDS gives the instance a public address (private-space: never). */
   readonly publiclyAccessible: boolean;
   /** Where the admitted addresses came from, for the warning when nothing is admitted. */
@@ -56,34 +58,46 @@ export function declareDatabaseNetwork(
     if (space === undefined) throw new Error("private-space needs a space (config validation)");
     const dynoBlocks = peerWithSpace(parent, name, { ...args, space });
     const group = securityGroup(parent, name, args, [ingress(dynoBlocks, `dynos of ${space}`)]);
-    return { securityGroup: group, publiclyAccessible: false, sources: "space-peering" };
+    return {
+      securityGroup: group,
+      ingressRules: [],
+      publiclyAccessible: false,
+      sources: "space-peering",
+    };
   }
   if (mode === "static-egress" && args.allowedCidrs.length === 0 && space !== undefined) {
     const nat = new SpaceNat(`${name}-space-nat`, { space }, { parent });
     const addresses = nat.sources.apply((sources) => sources.map((ip) => `${ip}/32`));
     const group = securityGroup(parent, name, args, [ingress(addresses, `NAT of ${space}`)]);
-    return { securityGroup: group, publiclyAccessible: true, sources: "space-nat" };
+    return {
+      securityGroup: group,
+      ingressRules: [],
+      publiclyAccessible: true,
+      sources: "space-nat",
+    };
   }
   const cidrs = mode === "public" ? [WORLD_IPV4] : [...args.allowedCidrs];
   const group = securityGroup(parent, name, args);
-  for (const cidr of cidrs) {
-    new aws.vpc.SecurityGroupIngressRule(
-      `${name}-ingress-${cidr.replace(/[./]/g, "-")}`,
-      {
-        securityGroupId: group.id,
-        ipProtocol: "tcp",
-        fromPort: POSTGRES_PORT,
-        toPort: POSTGRES_PORT,
-        cidrIpv4: cidr,
-        description: `Postgres from ${cidr} (slipway:database.network ${mode})`,
-        tags: args.tags,
-      },
-      // AWS refuses a second rule for the same block and port, so the old one goes first.
-      { parent, deleteBeforeReplace: true },
-    );
-  }
+  const ingressRules = cidrs.map(
+    (cidr) =>
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-ingress-${cidr.replace(/[./]/g, "-")}`,
+        {
+          securityGroupId: group.id,
+          ipProtocol: "tcp",
+          fromPort: POSTGRES_PORT,
+          toPort: POSTGRES_PORT,
+          cidrIpv4: cidr,
+          description: `Postgres from ${cidr} (slipway:database.network ${mode})`,
+          tags: args.tags,
+        },
+        // AWS refuses a second rule for the same block and port, so the old one goes first.
+        { parent, deleteBeforeReplace: true },
+      ),
+  );
   return {
     securityGroup: group,
+    ingressRules,
     publiclyAccessible: cidrs.length > 0,
     sources: cidrs.length > 0 ? "cidrs" : "none",
   };

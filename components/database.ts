@@ -1,7 +1,8 @@
 // PostgresDatabase: the RDS Postgres instance of a production or staging stack, with its subnet
 // group, its network (database-network.ts: the security group, and the peering with a Private
 // Space), a parameter group that forces TLS, a generated master password, backups, exported logs,
-// and for the app a secret DATABASE_URL that verifies the server plus the region's CA bundle.
+// the app's own role when configured (database-role.ts), and for the app a secret DATABASE_URL
+// that verifies the server plus the region's CA bundle.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -9,7 +10,8 @@ import { CA_BUNDLE_CONFIG_VAR } from "../config/network";
 import { DatabaseSettings } from "../config/schema";
 import { AwsStackKind, awsTags, databaseIdentifier } from "./aws-common";
 import { declareDatabaseNetwork, POSTGRES_PORT } from "./database-network";
-import { rdsCaBundle } from "./rds-ca";
+import { declareAppRole } from "./database-role";
+import { caBundleProjectPath, rdsCaBundle } from "./rds-ca";
 
 export { POSTGRES_PORT } from "./database-network";
 
@@ -136,8 +138,8 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
   readonly instanceIdentifier: pulumi.Output<string>;
   /**
    * `postgres://user:password@host:port/db?sslmode=verify-full&sslrootcert=...`, a secret: the
-   * app's DATABASE_URL. It carries the master user: slipway cannot create roles (see
-   * docs/database.md for the app's own role).
+   * app's DATABASE_URL. It carries the app's own role when `appRole` is set, else the master
+   * user (docs/database.md, The app's own role).
    */
   readonly databaseUrl: pulumi.Output<string>;
   /** Plain config vars the app needs besides DATABASE_URL: the region's CA bundle. */
@@ -248,16 +250,26 @@ export class PostgresDatabase extends pulumi.ComponentResource implements Alarme
     this.instanceClass = settings.instanceClass;
     this.allocatedStorageGb = settings.allocatedStorageGb;
     this.configVars = { [CA_BUNDLE_CONFIG_VAR]: caBundle };
+    const login =
+      settings.appRole === undefined
+        ? { username: pulumi.output(settings.username), password: password.result }
+        : declareAppRole(this, name, {
+            role: settings.appRole,
+            database: settings.databaseName,
+            host: instance.address,
+            port: instance.port,
+            masterUsername: settings.username,
+            masterPassword: password.result,
+            caBundlePath: caBundleProjectPath(args.awsRegion, settings.caBundleFile),
+            passwordOptions: PASSWORD_OPTIONS,
+            reachable: [instance, ...network.ingressRules],
+          });
     this.databaseUrl = pulumi.secret(
-      pulumi.all([password.result, instance.address, instance.port]).apply(([secret, host, port]) =>
-        postgresUrl({
-          username: settings.username,
-          password: secret,
-          host,
-          port,
-          database: settings.databaseName,
-        }),
-      ),
+      pulumi
+        .all([login.username, login.password, instance.address, instance.port])
+        .apply(([username, secret, host, port]) =>
+          postgresUrl({ username, password: secret, host, port, database: settings.databaseName }),
+        ),
     );
     this.registerOutputs({
       endpoint: this.endpoint,

@@ -42,6 +42,15 @@ export function committedBundlePath(region: string): string {
 }
 
 /**
+ * Where the bundle of `region` lives, relative to the project: the stack's own file when `file`
+ * is given, else the committed one. For a client that reads the file from the project's folder
+ * (the Postgres provider `pulumi up` runs there).
+ */
+export function caBundleProjectPath(region: string, file?: string): string {
+  return file ?? path.relative(PROJECT_ROOT, committedBundlePath(region));
+}
+
+/**
  * The CA bundle for a database in `region`: the stack's own file when `file` is given (relative
  * to the project), else the committed one for the region.
  *

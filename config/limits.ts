@@ -199,6 +199,26 @@ export const POSTGRES_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 export const RESERVED_DB_USERS = ["postgres", "rdsadmin", "admin", "root"];
 
 /**
+ * The app's role (`slipway:database.appRole`): lowercase only, so the SQL a person types by hand
+ * (docs/database.md) names it without quotes; Postgres folds unquoted names to lowercase.
+ */
+export const POSTGRES_ROLE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+/**
+ * Role names that are not free: Postgres keeps `pg_*` and the words below for itself, and RDS
+ * keeps its own roles (`rdsadmin`, `rds_superuser`, `rds_iam`, ...).
+ */
+export function isReservedRoleName(name: string): boolean {
+  const words = ["public", "none", "current_user", "session_user", "current_role"];
+  return (
+    name.startsWith("pg_") ||
+    name.startsWith("rds") ||
+    words.includes(name) ||
+    RESERVED_DB_USERS.includes(name)
+  );
+}
+
+/**
  * AWS regions: @pulumi/aws's `Region` enum (types/enums/index.d.ts), the list the provider
  * validates `aws:region` against; test/config/limits.test.ts keeps the two equal.
  */

@@ -1,6 +1,7 @@
 // The rules of `slipway:database.network` that span several keys (the mode, its addresses, the
-// app's Private Space), checked for the stacks that create a database. Each rule is a condition
-// and a message that names the key, the value, what is allowed and the fix.
+// app's Private Space, the app's role, which pulumi up must reach the database to create),
+// checked for the stacks that create a database. Each rule is a condition and a message that
+// names the key, the value, what is allowed and the fix.
 import type { Problem } from "../errors";
 import { cidrPrefixLength, WIDEST_PUBLIC_PREFIX } from "./limits";
 import type { SlipwaySettings } from "./schema";
@@ -62,7 +63,35 @@ const RULES: readonly Rule[] = [
       "list narrows nothing. Allowed: an empty list. Fix: set slipway:database.network to " +
       "static-egress to admit only these addresses, or remove allowedCidrs.",
   },
+  {
+    broken: (s) => s.database.appRole !== undefined && !runnerMayReach(s),
+    key: "slipway:database.appRole",
+    message: (s) =>
+      `got ${show(s.database.appRole)}: pulumi up creates the app's role by connecting to the ` +
+      `database, and ${unreachableBecause(s)}, so it could not connect. Allowed: appRole with ` +
+      "slipway:database.network static-egress (the address pulumi up runs from listed in " +
+      "allowedCidrs) or public. Fix: pulumi config rm --path 'slipway:database.appRole' and " +
+      "create the role by hand from a one-off dyno (docs/database.md, The app's own role).",
+  },
 ];
+
+/**
+ * Whether the security group could admit the machine running `pulumi up`: only when it admits
+ * addresses someone chose (allowedCidrs, or everyone); never the space's dynos or NAT alone.
+ */
+function runnerMayReach(settings: SlipwaySettings): boolean {
+  const { network, allowedCidrs } = settings.database;
+  return network === "public" || (network === "static-egress" && allowedCidrs.length > 0);
+}
+
+function unreachableBecause(settings: SlipwaySettings): string {
+  if (settings.database.network === "private-space") {
+    return "slipway:database.network is private-space: the database has no public address and admits only the dynos of the space";
+  }
+  return settings.app.space === undefined
+    ? "slipway:database.allowedCidrs is empty: the security group admits no address"
+    : "slipway:database.allowedCidrs is empty: the security group admits only the NAT addresses of the space";
+}
 
 /** A static-egress block wider than a /24 (0.0.0.0/0 included), for each one given. */
 function wideBlocks(settings: SlipwaySettings): Problem[] {

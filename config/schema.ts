@@ -469,8 +469,29 @@ export const databaseSchema = z
         meta(`a Postgres identifier other than ${limits.RESERVED_DB_USERS.join(", ")}`, "slipway"),
       ),
     performanceInsights: z.boolean().default(true).meta(meta("true or false", "true")),
+    appRole: z
+      .string()
+      .regex(limits.POSTGRES_ROLE_NAME, { abort: true })
+      .refine((v) => !limits.isReservedRoleName(v), {
+        message: "a name Postgres or RDS reserves (pg_*, rds*, public, postgres, ...)",
+      })
+      .optional()
+      .meta(
+        meta(
+          "the Postgres role the app connects as, created by pulumi up over the network (static-egress with the runner's address in allowedCidrs, or public; docs/database.md): a lowercase letter, then lowercase letters, digits or _ (at most 63), not the master username, not pg_* or rds*; unset, the app connects as the master user",
+          "acme_web",
+        ),
+      ),
   })
   .superRefine((db, ctx) => {
+    if (db.appRole !== undefined && db.appRole === db.username.toLowerCase()) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["appRole"],
+        input: db.appRole,
+        message: `the master user's name (slipway:database.username), and the app's role must be another role with fewer rights`,
+      });
+    }
     if (db.maxAllocatedStorageGb < db.allocatedStorageGb) {
       ctx.addIssue({
         code: "custom",

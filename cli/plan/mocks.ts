@@ -210,6 +210,26 @@ export function mockResource(
         state: { ...inputs, createdAt: at, updatedAt: at },
       };
     }
+    // The Postgres provider's ids: the role's name; the grant's and default privileges' parts
+    // joined by "_", as it writes them.
+    case "postgresql:index/role:Role":
+      return { id: str("name", name), state: inputs };
+    case "postgresql:index/grant:Grant": {
+      const objectType = str("objectType", "database");
+      const schema = objectType === "database" ? [] : [str("schema", "public")];
+      const parts = [str("role", name), str("database", "postgres"), ...schema, objectType];
+      return { id: parts.join("_"), state: { ...inputs, withGrantOption: false } };
+    }
+    case "postgresql:index/defaultPrivileges:DefaultPrivileges": {
+      const parts = [
+        str("role", name),
+        str("database", "postgres"),
+        str("schema", "noschema"),
+        str("owner", "postgres"),
+        str("objectType", "table"),
+      ];
+      return { id: parts.join("_"), state: { ...inputs, withGrantOption: false } };
+    }
     case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
       return { id: `${str("role", name)}-${hex(26)}`, state: inputs };
     default:

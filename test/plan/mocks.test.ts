@@ -132,6 +132,40 @@ describe("mockResource gives realistic, stable outputs", () => {
     expect(resource("random:index/randomId:RandomId", "suffix").state["hex"]).toHaveLength(16);
   });
 
+  test("Postgres roles, grants and default privileges get the provider's ids", () => {
+    const role = { name: "acme_web", login: true };
+    expect(resource("postgresql:index/role:Role", "db-app-role", role)).toEqual({
+      id: "acme_web",
+      state: role,
+    });
+    const onDatabase = { role: "acme_web", database: "app", objectType: "database" };
+    expect(resource("postgresql:index/grant:Grant", "g", onDatabase)).toEqual({
+      id: "acme_web_app_database",
+      state: { ...onDatabase, withGrantOption: false },
+    });
+    const onSchema = { role: "acme_web", database: "app", schema: "public", objectType: "schema" };
+    expect(resource("postgresql:index/grant:Grant", "g", onSchema).id).toBe(
+      "acme_web_app_public_schema",
+    );
+    const defaults = {
+      role: "acme_web",
+      database: "app",
+      schema: "public",
+      owner: "slipway",
+      objectType: "table",
+    };
+    expect(resource("postgresql:index/defaultPrivileges:DefaultPrivileges", "d", defaults)).toEqual(
+      {
+        id: "acme_web_app_public_slipway_table",
+        state: { ...defaults, withGrantOption: false },
+      },
+    );
+    const databaseWide = { ...defaults, schema: undefined };
+    expect(
+      resource("postgresql:index/defaultPrivileges:DefaultPrivileges", "d", databaseWide).id,
+    ).toBe("acme_web_app_noschema_slipway_table");
+  });
+
   test("a random password is 32 characters unless asked otherwise", () => {
     expect(
       String(resource("random:index/randomPassword:RandomPassword", "pw").state["result"]),

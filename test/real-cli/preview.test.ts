@@ -133,6 +133,7 @@ describe("finding a Pulumi CLI, which decides whether the preview runs", () => {
     expect(requiredPlugins(PROJECT_DIR)).toEqual([
       { name: "aws", version: "7.48.0" },
       { name: "github", version: "6.15.0" },
+      { name: "postgresql", version: "3.18.1" },
       { name: "random", version: "4.21.2" },
     ]);
   });
