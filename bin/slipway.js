@@ -23,6 +23,9 @@ if (major < 22) {
 const root = path.join(__dirname, "..");
 const cacheDir =
   process.env.SLIPWAY_CACHE_DIR || path.join(root, "node_modules", ".cache", "slipway-ts");
+// V8's compiled code for every module loaded, the Pulumi SDKs above all, kept beside the
+// transpiled sources: loading is most of a plan, and compiling most of loading.
+Module.enableCompileCache?.(path.join(path.dirname(cacheDir), "slipway-v8"));
 const tsconfigPath = path.join(root, "tsconfig.json");
 const typescriptVersion = require("typescript/package.json").version;
 const setupKey = `${typescriptVersion}\0${fs.readFileSync(tsconfigPath, "utf8")}`;
