@@ -1,7 +1,7 @@
 // `npm run bench`: speed targets measured as ratios within one run (never as timed tests).
 import { benchDeploy } from "./deploy";
 import { benchHeroku } from "./heroku";
-import { benchPlan } from "./plan";
+import { benchConfigVars, benchPlan } from "./plan";
 import { benchReview, describeLine } from "./review";
 import { benchPromote } from "./promote";
 
@@ -12,6 +12,12 @@ function main(): void {
       `bench plan ${r.stack}: ${r.planMs.toFixed(0)} ms, floor ${r.floorMs.toFixed(0)} ms, ratio ${r.ratio.toFixed(2)} (${verdict}; first run after a change: ${r.coldMs.toFixed(0)} ms)`,
     );
   }
+  const vars = benchConfigVars();
+  const points = vars.points.map((p) => `${p.vars} vars ${p.ms.toFixed(0)} ms`).join(", ");
+  const linear = vars.growth <= 1.5 ? "ok" : "over the target of 1.5";
+  console.log(
+    `bench plan config vars: ${points}; per 1,000 vars ${vars.firstStepPerThousand.toFixed(0)} ms, then ${vars.lastStepPerThousand.toFixed(0)} ms, growth ${vars.growth.toFixed(2)} (${linear}; 1 is linear)`,
+  );
 }
 
 main();
