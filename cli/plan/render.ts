@@ -21,12 +21,17 @@ export function render(plans: readonly StackPlan[], format: Format): string {
 }
 
 /**
- * The warnings as stderr lines, each named by its stack (`warning: [staging] ...`), for the
+ * The warnings as stderr lines, each line named by its stack (`warning: [staging] ...`), for the
  * formats whose stdout is read by a program or pasted elsewhere. Text shows them in the tree.
  */
 export function warningLines(plans: readonly StackPlan[], format: Format): string {
   if (format === "text") return "";
-  return plans.flatMap((p) => p.warnings.map((w) => `warning: [${p.stack}] ${w}\n`)).join("");
+  // Every line of a warning carries the prefix, so a line filtered out of the log still says
+  // which stack it is about.
+  return plans
+    .flatMap((p) => p.warnings.flatMap((w) => w.split("\n")).map((line) => [p.stack, line]))
+    .map(([stack, line]) => `warning: [${stack}] ${line}\n`)
+    .join("");
 }
 
 export function toJson(plans: readonly StackPlan[]) {

@@ -298,12 +298,13 @@ describe("warningLines", () => {
   const plans = [production, staging, { ...staging, stack: "review-x", warnings: ["no token"] }];
 
   test.each(["json", "markdown"] as const)(
-    "%s: one stderr line per warning, named by its stack",
+    "%s: stderr lines, each line of a warning named by its stack",
     (format) => {
       expect(warningLines(plans, format)).toBe(
         [
           "warning: [production] slipway:github.token is not set | no branch protection",
-          "warning: [production] db.t2.micro is old\nuse db.t4g.micro",
+          "warning: [production] db.t2.micro is old",
+          "warning: [production] use db.t4g.micro",
           "warning: [review-x] no token",
           "",
         ].join("\n"),
