@@ -41,6 +41,7 @@ export async function raw(
   method: string,
   path: string,
   options: { body?: unknown; text?: string; headers?: Record<string, string>; token?: string } = {},
+  signal?: AbortSignal,
 ): Promise<RawAnswer> {
   const headers: Record<string, string> = {
     Accept: ACCEPT,
@@ -50,7 +51,7 @@ export async function raw(
   };
   const body =
     options.text ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  const response = await fetch(`${url}${path}`, { method, headers, body });
+  const response = await fetch(`${url}${path}`, { method, headers, body, signal });
   const text = await response.text();
   let json: unknown;
   try {

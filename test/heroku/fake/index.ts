@@ -65,6 +65,11 @@ export interface FakeHerokuOptions {
   readonly precompile?: boolean;
   /** Called when a `stall` fault has taken a request, to end the client's wait (timeoutsOnStall). */
   readonly onStall?: () => void;
+  /**
+   * Holds the answer to a request a `delay` fault took: `answer` sends it. A test can release it
+   * itself instead of waiting for a timer. @default answers after `ms` milliseconds
+   */
+  readonly holdAnswer?: (ms: number, answer: () => void) => void;
 }
 
 export interface RecordedRequest {
@@ -312,7 +317,8 @@ export async function startFakeHeroku(options: FakeHerokuOptions = {}): Promise<
       remaining = Math.max(0, remaining - 1);
       const fault = takeFault(method, url.pathname, route);
       if (fault?.kind === "delay") {
-        setTimeout(() => respond(req, res, url.pathname, rawBody, overLimit), fault.ms);
+        const answer = () => respond(req, res, url.pathname, rawBody, overLimit);
+        (options.holdAnswer ?? ((ms, send) => setTimeout(send, ms)))(fault.ms, answer);
       } else if (fault && !fault.apply) {
         fail(req, res, fault);
       } else {
