@@ -24,7 +24,7 @@ export const modules = {
     testFiles: ["test/github/repository-iam.test.ts", "test/github/repository-permissions.test.ts"],
   },
   retry: {
-    mutate: ["heroku/retry.ts"],
+    mutate: ["heroku/retry.ts", "heroku/answers.ts"],
     testFiles: [
       "test/heroku/retry.test.ts",
       "test/heroku/client.test.ts",
@@ -47,6 +47,15 @@ export const modules = {
   operations: {
     mutate: ["operations/snapshot.ts", "operations/health.ts"],
     testFiles: ["test/aws/snapshot.test.ts", "test/operations/health.test.ts"],
+  },
+  // promote's rollback-or-stop rule and the runbook decision it prints.
+  "promote-decision": {
+    mutate: ["operations/promote-decision.ts"],
+    testFiles: ["test/operations/promote-decision.test.ts"],
+  },
+  "review-naming": {
+    mutate: ["operations/review/naming.ts"],
+    testFiles: ["test/operations/review/naming.test.ts"],
   },
   config: {
     mutate: ["config/limits.ts", "config/validate.ts"],
