@@ -27,6 +27,7 @@ export const modules = {
     mutate: ["heroku/retry.ts", "heroku/answers.ts"],
     testFiles: [
       "test/heroku/retry.test.ts",
+      "test/heroku/answers.test.ts",
       "test/heroku/client.test.ts",
       "test/heroku/client-faults.test.ts",
     ],
