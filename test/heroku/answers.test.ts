@@ -244,6 +244,7 @@ describe("classifyNetworkError", () => {
     ["no code", rejection(undefined, "other side closed"), "other side closed"],
     ["a plain error", new Error("fetch failed"), "fetch failed"],
     ["not an error at all", "boom", "boom"],
+    ["an object that is not an Error", { message: "socket hang up" }, "socket hang up"],
     [
       "a code on the error itself",
       Object.assign(new Error("own"), { code: "EPIPE" }),
