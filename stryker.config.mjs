@@ -38,12 +38,19 @@ export const modules = {
     testFiles: [
       "test/heroku/*-provider.test.ts",
       "test/heroku/provider-base.test.ts",
+      "test/heroku/input-checker.test.ts",
       "test/heroku/formation-addon.test.ts",
     ],
   },
   cli: {
-    mutate: ["cli/exit-codes.ts", "cli/main.ts", "cli/commands/*.ts"],
-    testFiles: ["test/cli/cli.test.ts", "test/cli/deploy.test.ts", "test/cli/exit-codes.test.ts"],
+    // exitCodeFor (cli/plan/index.ts) is plan's verdict; the rest of that file runs the stacks.
+    mutate: ["cli/exit-codes.ts", "cli/main.ts", "cli/commands/*.ts", "cli/plan/index.ts:94-96"],
+    testFiles: [
+      "test/cli/cli.test.ts",
+      "test/cli/deploy.test.ts",
+      "test/cli/exit-codes.test.ts",
+      "test/plan/render.test.ts",
+    ],
   },
   operations: {
     mutate: ["operations/snapshot.ts", "operations/health.ts"],

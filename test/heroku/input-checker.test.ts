@@ -67,6 +67,8 @@ test.each<[string, unknown, Props, string | null]>([
   ["list", [], { s: [] }, null],
   ["list", ["a", "B"], { s: ["a", "B"] }, 'got ["a","B"]; allowed: words'],
   ["list", ["a", 1], { s: ["a", 1] }, 'got ["a",1]; allowed: words'],
+  // true reads as "true", which the pattern would take: only strings count
+  ["list", ["a", true], { s: ["a", true] }, 'got ["a",true]; allowed: words'],
   ["list", "a", { s: "a" }, 'got "a"; allowed: words'],
   ["list", ["a", UNKNOWN_VALUE], { s: ["a", UNKNOWN_VALUE] }, null],
   ["list", undefined, {}, "got nothing; allowed: words"],

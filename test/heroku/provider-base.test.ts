@@ -31,6 +31,7 @@ test.each([
   [UNKNOWN_VALUE, true],
   [[1, UNKNOWN_VALUE], true],
   [{ a: { b: UNKNOWN_VALUE } }, true],
+  [{ a: "known", b: UNKNOWN_VALUE }, true],
   // The engine's typed sentinels: bool, number, object.
   ["1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", true],
   [{ n: "3eeb2bf0-c639-47a8-9e75-3b44932eb421" }, true],
