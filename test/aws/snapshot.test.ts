@@ -94,6 +94,7 @@ describe("snapshotId", () => {
     ["a_b", false],
     ["a".repeat(256), false],
     ["a".repeat(255), true],
+    ["a", true],
     ["A-b-1", true],
   ])("isValidSnapshotId(%j) is %s", (id, valid) => {
     expect(isValidSnapshotId(id)).toBe(valid);
