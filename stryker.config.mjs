@@ -24,9 +24,10 @@ export const modules = {
     testFiles: ["test/github/repository-iam.test.ts", "test/github/repository-permissions.test.ts"],
   },
   retry: {
-    mutate: ["heroku/retry.ts"],
+    mutate: ["heroku/retry.ts", "heroku/answers.ts"],
     testFiles: [
       "test/heroku/retry.test.ts",
+      "test/heroku/answers.test.ts",
       "test/heroku/client.test.ts",
       "test/heroku/client-faults.test.ts",
     ],
@@ -37,16 +38,32 @@ export const modules = {
     testFiles: [
       "test/heroku/*-provider.test.ts",
       "test/heroku/provider-base.test.ts",
+      "test/heroku/input-checker.test.ts",
       "test/heroku/formation-addon.test.ts",
     ],
   },
   cli: {
-    mutate: ["cli/exit-codes.ts", "cli/main.ts", "cli/commands/*.ts"],
-    testFiles: ["test/cli/cli.test.ts", "test/cli/deploy.test.ts", "test/cli/exit-codes.test.ts"],
+    // exitCodeFor (cli/plan/index.ts) is plan's verdict; the rest of that file runs the stacks.
+    mutate: ["cli/exit-codes.ts", "cli/main.ts", "cli/commands/*.ts", "cli/plan/index.ts:94-96"],
+    testFiles: [
+      "test/cli/cli.test.ts",
+      "test/cli/deploy.test.ts",
+      "test/cli/exit-codes.test.ts",
+      "test/plan/render.test.ts",
+    ],
   },
   operations: {
     mutate: ["operations/snapshot.ts", "operations/health.ts"],
     testFiles: ["test/aws/snapshot.test.ts", "test/operations/health.test.ts"],
+  },
+  // promote's rollback-or-stop rule and the runbook decision it prints.
+  "promote-decision": {
+    mutate: ["operations/promote-decision.ts"],
+    testFiles: ["test/operations/promote-decision.test.ts"],
+  },
+  "review-naming": {
+    mutate: ["operations/review/naming.ts"],
+    testFiles: ["test/operations/review/naming.test.ts"],
   },
   config: {
     mutate: ["config/limits.ts", "config/validate.ts"],

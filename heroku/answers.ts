@@ -85,10 +85,10 @@ export function classifyNetworkError(
   apiKey: string,
 ): { failure: NetworkFailure; detail: string } {
   let code: string | undefined;
-  let detail = error instanceof Error ? error.message : String(error);
+  let detail = String(error); // an error's (or its innermost cause's) message replaces this
   for (let e: unknown = error; isObject(e); e = e.cause) {
     if (typeof e.code === "string") code = e.code;
-    if (e !== error && typeof e.message === "string") detail = e.message;
+    if (typeof e.message === "string") detail = e.message;
   }
   const failure = code !== undefined && UNREACHABLE_CODES.includes(code) ? "unreachable" : "reset";
   return { failure, detail: scrub(code ? `${code}: ${detail}` : detail, apiKey) };

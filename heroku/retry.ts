@@ -52,8 +52,8 @@ export function backoffDelayMs(retry: number, policy: RetryPolicy, random: () =>
  * when absent or unreadable.
  */
 export function parseRetryAfterMs(header: string | null, nowMs: number): number | undefined {
-  if (header === null || header.trim() === "") return undefined;
-  const text = header.trim();
+  if (header === null) return undefined;
+  const text = header.trim(); // blank is neither a number nor a date below
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
@@ -62,7 +62,7 @@ export function parseRetryAfterMs(header: string | null, nowMs: number): number 
 /** Reads `RateLimit-Remaining` into `state` (a missing or unreadable header changes nothing). */
 export function noteRateLimit(state: RateLimitState, header: string | null, nowMs: number): void {
   if (header === null || !/^\d+$/.test(header.trim())) return;
-  state.remaining = Number(header.trim());
+  state.remaining = Number(header); // Number() ignores the white space the test above allows
   state.seenAtMs = nowMs;
 }
 
@@ -75,8 +75,7 @@ export function paceDelayMs(state: RateLimitState, policy: RetryPolicy, nowMs: n
   if (state.remaining === undefined || state.seenAtMs === undefined) return 0;
   const refilled = (Math.max(0, nowMs - state.seenAtMs) / 1000) * policy.refillPerSecond;
   const remaining = state.remaining + refilled;
-  if (remaining >= policy.slowdownBelowRemaining) return 0;
-  const shortfall = 1 - remaining / policy.slowdownBelowRemaining;
+  const shortfall = Math.max(0, 1 - remaining / policy.slowdownBelowRemaining);
   return Math.round(policy.slowdownMaxDelayMs * shortfall);
 }
 

@@ -44,12 +44,21 @@ function changedFiles(base) {
   return [...changed];
 }
 
+/** `file.ts` of Stryker's `file.ts:10-40` (or `file.ts:10:5-40:2`) range. */
+function withoutRange(file) {
+  return file.replace(/:\d+(:\d+)?-\d+(:\d+)?$/, "");
+}
+
 /** Groups files by the module that owns them; a file in no module is run on its own. */
 function runsForFiles(files) {
-  const owned = Object.entries(modules).map(([name, m]) => [name, m, new Set(expand(m.mutate))]);
+  const owned = Object.entries(modules).map(([name, m]) => [
+    name,
+    m,
+    new Set(expand(m.mutate.map(withoutRange))),
+  ]);
   const runs = new Map();
   for (const file of files) {
-    const bare = file.replace(/:\d+(:\d+)?-\d+(:\d+)?$/, ""); // Stryker's `file:line-line` ranges
+    const bare = withoutRange(file);
     const owner = owned.find(([, , set]) => set.has(bare));
     const key = owner ? owner[0] : bare;
     const run = runs.get(key) ?? {
@@ -66,7 +75,9 @@ function runsForFiles(files) {
 function plannedRuns(args) {
   if (args[0] === "--changed") {
     const base = args[1] ?? "main";
-    const inScope = new Set(Object.values(modules).flatMap((m) => expand(m.mutate)));
+    const inScope = new Set(
+      Object.values(modules).flatMap((m) => expand(m.mutate.map(withoutRange))),
+    );
     const files = changedFiles(base).filter((f) => inScope.has(f));
     if (files.length === 0) {
       console.log(`mutate: no file in scope changed since ${base}`);
@@ -102,7 +113,7 @@ for (const run of runs) {
   // in every test and every file importing the mutated one (minutes each on 2 shared cores);
   // this one holds the mutated files and what they import, which is what a mutant can break.
   const tsconfig = `tsconfig.mutate-${id}.json`;
-  const files = expand(run.mutate.map((f) => f.replace(/:[\d:-]+$/, "")));
+  const files = expand(run.mutate.map(withoutRange));
   writeFileSync(tsconfig, JSON.stringify({ extends: "./tsconfig.json", include: [], files }));
   try {
     const results = await new Stryker({

@@ -80,7 +80,7 @@ export function readableBranch(branch: string): string {
     .replace(/\p{M}/gu, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
+    .replace(/^-|-$/g, ""); // one dash at most at either end: the line above joined each run
 }
 
 /** Six lowercase letters from the SHA-256 of the exact branch name. */
@@ -96,9 +96,12 @@ export function branchHash(branch: string): string {
   return letters;
 }
 
-/** The first `max` characters of a readable name, without the dash a cut can leave at its end. */
+/**
+ * The first `max` characters of a readable name, without the dash a cut can leave at its end.
+ * `max` is never below 6: BASE_MAX leaves that much of the app name to the branch.
+ */
 function cut(readable: string, max: number): string {
-  return max <= 0 ? "" : readable.slice(0, max).replace(/-+$/, "");
+  return readable.slice(0, max).replace(/-+$/, "");
 }
 
 function joined(prefix: string, hash: string): string {

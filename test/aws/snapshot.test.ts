@@ -94,6 +94,7 @@ describe("snapshotId", () => {
     ["a_b", false],
     ["a".repeat(256), false],
     ["a".repeat(255), true],
+    ["a", true],
     ["A-b-1", true],
   ])("isValidSnapshotId(%j) is %s", (id, valid) => {
     expect(isValidSnapshotId(id)).toBe(valid);
@@ -427,6 +428,13 @@ describe("pruneSnapshots", () => {
     );
     expect(isSlipwaySnapshot(snapshot, "acme")).toBe(false);
     expect(isSlipwaySnapshot({ SnapshotType: "manual" }, "acme-web")).toBe(false);
+    // slipway's tags on a name slipway did not give: a copy or a hand-made one, not slipway's
+    expect(
+      isSlipwaySnapshot({ ...snapshot, DBSnapshotIdentifier: "before-upgrade" }, "acme-web"),
+    ).toBe(false);
+    expect(isSlipwaySnapshot({ SnapshotType: "manual", TagList: slipwayTags() }, "acme-web")).toBe(
+      false,
+    );
   });
 });
 

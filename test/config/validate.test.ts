@@ -19,317 +19,308 @@ function problemsOf(raw: Record<string, unknown>, stack = "staging", secretKeys:
   throw new Error("expected the settings to be rejected");
 }
 
-// Each row: the settings, the key the message must name, and words the message must contain
-// (the value received, what is allowed, the fix).
-const badInputs: [string, Record<string, unknown>, string, string[]][] = [
+// Each row: the settings, the key the message must name, and the message exactly (the value
+// received, what is allowed, the fix).
+const badInputs: [string, Record<string, unknown>, string, string][] = [
   [
     "typo in a top-level key",
     { app, databse: {} },
     "slipway:databse",
-    ["Did you mean slipway:database?", "Allowed: environment, app, pipeline"],
+    "unknown key in the slipway namespace. Did you mean slipway:database? Allowed: environment, app, pipeline, database, github, alerting, reviewApps, deploy, secretConfigVars, stateSecret, reviewStateSecret, reviewHerokuApiKey. Fix: rename or remove it in the stack's config file.",
   ],
   [
     "typo in a nested key",
     { app: { ...app, fromation: {} } },
     "slipway:app.fromation",
-    ["Did you mean slipway:app.formation?"],
+    "unknown key in slipway:app. Did you mean slipway:app.formation? Allowed: name, region, stack, team, space, buildpacks, healthCheckPath, formation, configVars, addons, features, maintenance, acm, logDrains, webhooks. Fix: rename or remove it in the stack's config file.",
   ],
   [
     "unknown nested key with no near match",
     { app: { ...app, colour: "blue" } },
     "slipway:app.colour",
-    ["unknown key in slipway:app", "Allowed: name, region"],
+    "unknown key in slipway:app. Allowed: name, region, stack, team, space, buildpacks, healthCheckPath, formation, configVars, addons, features, maintenance, acm, logDrains, webhooks. Fix: rename or remove it in the stack's config file.",
   ],
   [
     "app name with capitals",
     { app: { name: "Acme_Web" } },
     "slipway:app.name",
-    [
-      'got "Acme_Web"',
-      "3-30 characters",
-      "pulumi config set --path 'slipway:app.name' acme-web-staging",
-    ],
+    "got \"Acme_Web\": not in the allowed format. Allowed: 3-30 characters: a lowercase letter, then lowercase letters, digits or dashes, not ending in a dash (Heroku's rule). Fix: pulumi config set --path 'slipway:app.name' acme-web-staging",
   ],
   [
     "app name over 30 characters",
     { app: { name: "acme-web-staging-with-a-very-long-name" } },
     "slipway:app.name",
-    ["3-30 characters"],
+    "got \"acme-web-staging-with-a-very-long-name\": not in the allowed format. Allowed: 3-30 characters: a lowercase letter, then lowercase letters, digits or dashes, not ending in a dash (Heroku's rule). Fix: pulumi config set --path 'slipway:app.name' acme-web-staging",
   ],
   [
     "app name ending in a dash",
     { app: { name: "acme-web-" } },
     "slipway:app.name",
-    ['got "acme-web-"'],
+    "got \"acme-web-\": not in the allowed format. Allowed: 3-30 characters: a lowercase letter, then lowercase letters, digits or dashes, not ending in a dash (Heroku's rule). Fix: pulumi config set --path 'slipway:app.name' acme-web-staging",
   ],
   [
     "app name as a number",
     { app: { name: 42 } },
     "slipway:app.name",
-    ["got 42", "expected string"],
+    "got 42: expected string. Allowed: 3-30 characters: a lowercase letter, then lowercase letters, digits or dashes, not ending in a dash (Heroku's rule). Fix: pulumi config set --path 'slipway:app.name' acme-web-staging",
   ],
   [
     "app given as a string",
     { app: "acme-web" },
     "slipway:app",
-    ['got "acme-web"', "expected object"],
+    'got "acme-web": expected object. Allowed: an object: { name, region, stack, buildpacks, healthCheckPath, formation, configVars, ... }. Fix: set it in the stack\'s config file, for example app: { name: acme-web-staging }.',
   ],
   [
     "unknown region",
     { app: { ...app, region: "asia" } },
     "slipway:app.region",
-    ['got "asia"', "not one of the allowed values", "us or eu"],
+    "got \"asia\": not one of the allowed values. Allowed: us or eu (Heroku Common Runtime regions). Fix: pulumi config set --path 'slipway:app.region' us",
   ],
   [
     "unknown heroku stack",
     { app: { ...app, stack: "cedar-14" } },
     "slipway:app.stack",
-    ["heroku-22, heroku-24"],
+    "got \"cedar-14\": not one of the allowed values. Allowed: one of heroku-22, heroku-24. Fix: pulumi config set --path 'slipway:app.stack' heroku-24",
   ],
   [
     "unknown dyno size",
     { app: { ...app, formation: { web: { quantity: 1, size: "hobby" } } } },
     "slipway:app.formation.web.size",
-    ['got "hobby"', "standard-1x"],
+    "got \"hobby\": not one of the allowed values. Allowed: one of eco, basic, standard-1x, standard-2x, performance-m, performance-l, performance-l-ram, performance-xl, performance-2xl. Fix: pulumi config set --path 'slipway:app.formation.web.size' standard-1x",
   ],
   [
     "two basic dynos",
     { app: { ...app, formation: { web: { quantity: 2, size: "basic" } } } },
     "slipway:app.formation.web.quantity",
-    ["got 2", "basic dynos run at most 1 per process type"],
+    "got 2: basic dynos run at most 1 per process type. Allowed: a whole number of dynos from 0 to 100. Fix: pulumi config set --path 'slipway:app.formation.web.quantity' 1",
   ],
   [
     "negative dyno quantity",
     { app: { ...app, formation: { web: { quantity: -1, size: "standard-1x" } } } },
     "slipway:app.formation.web.quantity",
-    ["below the minimum of 0", "0 to 100"],
+    "got -1: below the minimum of 0. Allowed: a whole number of dynos from 0 to 100. Fix: pulumi config set --path 'slipway:app.formation.web.quantity' 1",
   ],
   [
     "fractional dyno quantity",
     { app: { ...app, formation: { web: { quantity: 1.5, size: "standard-1x" } } } },
     "slipway:app.formation.web.quantity",
-    ["got 1.5", "expected int"],
+    "got 1.5: expected int. Allowed: a whole number of dynos from 0 to 100. Fix: pulumi config set --path 'slipway:app.formation.web.quantity' 1",
   ],
   [
     "process type with capitals",
     { app: { ...app, formation: { Web: { quantity: 1, size: "basic" } } } },
     "slipway:app.formation.Web",
-    ['got the name "Web"', "Procfile process type"],
+    'got the name "Web": not allowed as a name here. Allowed: a Procfile process type (web, worker, ...). Fix: rename it in the stack\'s config file (for example web).',
   ],
   [
     "config var value not a string",
     { app: { ...app, configVars: { PORT: 3000 } } },
     "slipway:app.configVars.PORT",
-    ["got 3000", "quote numbers", 'PORT: "3000"'],
+    'got 3000: expected string. Allowed: a string (quote numbers and booleans in YAML). Fix: set it in the stack\'s config file, for example PORT: "3000".',
   ],
   [
     "config var name with a dash",
     { app: { ...app, configVars: { "API-URL": "x" } } },
     'slipway:app.configVars["API-URL"]',
-    ['got the name "API-URL"', "letters, digits and _"],
+    'got the name "API-URL": not allowed as a name here. Allowed: a config var name made of letters, digits and _. Fix: rename it in the stack\'s config file (for example NODE_ENV).',
   ],
   [
     "health check path without slash",
     { app: { ...app, healthCheckPath: "health" } },
     "slipway:app.healthCheckPath",
-    ['got "health"', "starting with /"],
+    "got \"health\": not in the allowed format. Allowed: a URL path starting with / that answers 200 when the app is healthy. Fix: pulumi config set --path 'slipway:app.healthCheckPath' /health",
   ],
   [
     "log drain over http",
     { app: { ...app, logDrains: ["http://logs.example.com"] } },
     "slipway:app.logDrains[0]",
-    ["not a log drain URL", "syslog+tls://"],
+    "got \"http://logs.example.com\": not a log drain URL. Allowed: an https://, syslog+tls:// or syslog:// URL, set with --secret (it carries the log service's token). Fix: pulumi config set --path 'slipway:app.logDrains[0]' syslog+tls://logs.example.com:6514",
   ],
   [
     "webhook without https",
     { app: { ...app, webhooks: [{ url: "http://hooks.example.com" }] } },
     "slipway:app.webhooks[0].url",
-    ["not an https URL"],
+    "got \"http://hooks.example.com\": not an https URL. Allowed: an https:// URL that receives the webhook. Fix: pulumi config set --path 'slipway:app.webhooks[0].url' https://hooks.example.com/heroku",
   ],
   [
     "backup retention above 35",
     { app, database: { backupRetentionDays: 40 } },
     "slipway:database.backupRetentionDays",
-    [
-      "got 40",
-      "above the maximum of 35",
-      "0 to 35",
-      "pulumi config set --path 'slipway:database.backupRetentionDays' 7",
-    ],
+    "got 40: above the maximum of 35. Allowed: a whole number of days from 0 to 35 (the RDS limit). Fix: pulumi config set --path 'slipway:database.backupRetentionDays' 7",
   ],
   [
     "backup retention negative",
     { app, database: { backupRetentionDays: -1 } },
     "slipway:database.backupRetentionDays",
-    ["below the minimum of 0"],
+    "got -1: below the minimum of 0. Allowed: a whole number of days from 0 to 35 (the RDS limit). Fix: pulumi config set --path 'slipway:database.backupRetentionDays' 7",
   ],
   [
     "storage above the autoscaling maximum",
     { app, database: { allocatedStorageGb: 200, maxAllocatedStorageGb: 100 } },
     "slipway:database.maxAllocatedStorageGb",
-    ["got 100", "below allocatedStorageGb (200)"],
+    "got 100: below allocatedStorageGb (200); storage autoscaling needs a maximum at or above the allocated size. Allowed: a whole number of GiB, at least allocatedStorageGb, at most 65536. Fix: pulumi config set --path 'slipway:database.maxAllocatedStorageGb' 100",
   ],
   [
     "storage below the gp3 minimum",
     { app, database: { allocatedStorageGb: 10 } },
     "slipway:database.allocatedStorageGb",
-    ["below the minimum of 20"],
+    "got 10: below the minimum of 20. Allowed: a whole number of GiB from 20 to 65536 (gp3 for Postgres). Fix: pulumi config set --path 'slipway:database.allocatedStorageGb' 20",
   ],
   [
     "instance class format",
     { app, database: { instanceClass: "t4g.micro" } },
     "slipway:database.instanceClass",
-    ['got "t4g.micro"', "db.<family>.<size>"],
+    "got \"t4g.micro\": not in the allowed format. Allowed: an instance class RDS for PostgreSQL offers, db.<family>.<size> with family one of t3, t4g, m5, m5d, m6g, m6gd, m6i, m6id, m6idn, m6in, m7g, m7i, m8g, r5, r5b, r5d, r6g, r6gd, r6i, r6id, r6idn, r6in, r7g, r7i, r8g, x2g, x2iedn (config/limits.ts lists the sizes). Fix: pulumi config set --path 'slipway:database.instanceClass' db.t4g.micro",
   ],
   [
     "engine version too old",
     { app, database: { engineVersion: "9.6" } },
     "slipway:database.engineVersion",
-    ['got "9.6"', "RDS does not create PostgreSQL 9 instances", "13, 14, 15, 16, 17, 18"],
+    'got "9.6": RDS does not create PostgreSQL 9 instances. Allowed: a PostgreSQL major RDS creates (13, 14, 15, 16, 17, 18), optionally with a minor it still creates (16.9); quoted, so YAML keeps it text. Fix: set it in the stack\'s config file, for example engineVersion: "16".',
   ],
   [
     "engine version as a number",
     { app, database: { engineVersion: 16 } },
     "slipway:database.engineVersion",
-    ["got 16", "expected string"],
+    'got 16: expected string. Allowed: a PostgreSQL major RDS creates (13, 14, 15, 16, 17, 18), optionally with a minor it still creates (16.9); quoted, so YAML keeps it text. Fix: set it in the stack\'s config file, for example engineVersion: "16".',
   ],
   [
     "malformed CIDR",
     { app, database: { allowedCidrs: ["10.0.0.1/33"] } },
     "slipway:database.allowedCidrs[0]",
-    ['got "10.0.0.1/33"', "not an IPv4 CIDR block"],
+    "got \"10.0.0.1/33\": not an IPv4 CIDR block. Allowed: an IPv4 CIDR block with its host bits clear. Fix: pulumi config set --path 'slipway:database.allowedCidrs[0]' 203.0.113.0/24",
   ],
   [
     "CIDR with host bits set",
     { app, database: { allowedCidrs: ["10.0.0.1/24"] } },
     "slipway:database.allowedCidrs[0]",
-    ["host bits clear"],
+    "got \"10.0.0.1/24\": not an IPv4 CIDR block. Allowed: an IPv4 CIDR block with its host bits clear. Fix: pulumi config set --path 'slipway:database.allowedCidrs[0]' 203.0.113.0/24",
   ],
   [
     "subnets without a VPC",
     { app, database: { subnetIds: ["subnet-0abc1234def567890"] } },
     "slipway:database.vpcId",
-    ["got nothing", "needs the VPC"],
+    "got nothing: missing: subnetIds are set, so the security group needs the VPC they belong to. Allowed: a VPC id. Fix: pulumi config set --path 'slipway:database.vpcId' vpc-0abc1234def567890",
   ],
   [
     "reserved master user",
     { app, database: { username: "postgres" } },
     "slipway:database.username",
-    ['got "postgres"', "a name RDS reserves"],
+    "got \"postgres\": a name RDS reserves. Allowed: a Postgres identifier other than postgres, rdsadmin, admin, root. Fix: pulumi config set --path 'slipway:database.username' slipway",
   ],
   [
     "backup window format",
     { app, database: { backupWindow: "3am-4am" } },
     "slipway:database.backupWindow",
-    ["hh:mm-hh:mm in UTC"],
+    "got \"3am-4am\": not in the allowed format. Allowed: hh:mm-hh:mm in UTC, at least 30 minutes, not overlapping maintenanceWindow. Fix: pulumi config set --path 'slipway:database.backupWindow' 03:00-04:00",
   ],
   [
     "malformed e-mail",
     { app, alerting: { emails: ["oncall-at-example.com"] } },
     "slipway:alerting.emails[0]",
-    ['got "oncall-at-example.com"', "an e-mail address"],
+    "got \"oncall-at-example.com\": not in the allowed format. Allowed: an e-mail address. Fix: pulumi config set --path 'slipway:alerting.emails[0]' oncall@example.com",
   ],
   [
     "cpu threshold above 100",
     { app, alerting: { cpuPercent: 120 } },
     "slipway:alerting.cpuPercent",
-    ["got 120", "1 to 100"],
+    "got 120: above the maximum of 100. Allowed: a whole percentage from 1 to 100. Fix: pulumi config set --path 'slipway:alerting.cpuPercent' 80",
   ],
   [
     "latency threshold too low",
     { app, alerting: { latencyMs: 5 } },
     "slipway:alerting.latencyMs",
-    ["below the minimum of 100"],
+    "got 5: below the minimum of 100. Allowed: milliseconds to first byte of the health check, from 100 to 30000. Fix: pulumi config set --path 'slipway:alerting.latencyMs' 1000",
   ],
   [
     "github owner with a leading dash",
     { app, github: { owner: "-acme" } },
     "slipway:github.owner",
-    ['got "-acme"', "1-39 letters"],
+    "got \"-acme\": not in the allowed format. Allowed: a GitHub user or organization: 1-39 letters, digits or single inner dashes. Fix: pulumi config set --path 'slipway:github.owner' acme",
   ],
   [
     "github repository ending in .git",
     { app, github: { repository: "acme-web.git" } },
     "slipway:github.repository",
-    ["not a repository name GitHub accepts"],
+    "got \"acme-web.git\": not a repository name GitHub accepts. Allowed: a repository name: letters, digits, ., _ or -, at most 100, not ending in .git. Fix: pulumi config set --path 'slipway:github.repository' acme-web",
   ],
   [
     "branch name with a space",
     { app, github: { productionBranch: "main branch" } },
     "slipway:github.productionBranch",
-    ["not a branch name git accepts"],
+    "got \"main branch\": not a branch name git accepts. Allowed: a git branch name. Fix: pulumi config set --path 'slipway:github.productionBranch' main",
   ],
   [
     "approvals above 6",
     { app, github: { requiredApprovals: 7 } },
     "slipway:github.requiredApprovals",
-    ["got 7", "0 to 6"],
+    "got 7: above the maximum of 6. Allowed: a whole number from 0 to 6 (GitHub's range). Fix: pulumi config set --path 'slipway:github.requiredApprovals' 1",
   ],
   [
     "no required checks",
     { app, github: { requiredChecks: [] } },
     "slipway:github.requiredChecks",
-    ["got []", "an empty list", "requiredChecks: [lint, format, test, coverage]"],
+    "got []: an empty list. Allowed: a non-empty list of the check names the application's CI reports on every pull request (its job names). Fix: set it in the stack's config file, for example requiredChecks: [lint, format, test, coverage].",
   ],
   [
     "blank required check",
     { app, github: { requiredChecks: ["lint", " "] } },
     "slipway:github.requiredChecks[1]",
-    ["empty"],
+    "got \"\": empty. Allowed: a status check (job) name. Fix: pulumi config set --path 'slipway:github.requiredChecks[1]' test",
   ],
   [
     "stale days above 30",
     { app, reviewApps: { staleDays: 90 } },
     "slipway:reviewApps.staleDays",
-    ["got 90", "1 to 30"],
+    "got 90: above the maximum of 30. Allowed: a whole number of days from 1 to 30 after which an idle review app is removed. Fix: pulumi config set --path 'slipway:reviewApps.staleDays' 5",
   ],
   [
     "unknown environment",
     { app, environment: "qa" },
     "slipway:environment",
-    ['got "qa"', "production, staging or review"],
+    'got "qa": not one of the allowed values. Allowed: production, staging or review; "" (the default) takes the kind from the stack name. Fix: pulumi config set --path \'slipway:environment\' staging',
   ],
   [
     "migration path climbing out of the repository",
     { app, deploy: { migrationPaths: ["../db/"] } },
     "slipway:deploy.migrationPaths[0]",
-    ['got "../db/"', "no ..", "db/migrate/"],
+    "got \"../db/\": not in the allowed format. Allowed: a path in the repository: a folder ending in / or a file, matched at any depth; no leading /, no .., no glob. Fix: pulumi config set --path 'slipway:deploy.migrationPaths[0]' db/migrate/",
   ],
   [
     "build path as a glob",
     { app, deploy: { buildPaths: ["*.lock"] } },
     "slipway:deploy.buildPaths[0]",
-    ['got "*.lock"', "no glob", "package-lock.json"],
+    "got \"*.lock\": not in the allowed format. Allowed: a path in the repository: a folder ending in / or a file, matched at any depth; no leading /, no .., no glob. Fix: pulumi config set --path 'slipway:deploy.buildPaths[0]' package-lock.json",
   ],
   [
     "poll interval of zero",
     { app, deploy: { pollIntervalSeconds: 0 } },
     "slipway:deploy.pollIntervalSeconds",
-    ["got 0", "from 1 to 60"],
+    "got 0: below the minimum of 1. Allowed: a whole number of seconds from 1 to 60: how often deploy and promote ask Heroku for news. Fix: pulumi config set --path 'slipway:deploy.pollIntervalSeconds' 2",
   ],
   [
     "health window past an hour",
     { app, deploy: { healthWindowSeconds: 3601 } },
     "slipway:deploy.healthWindowSeconds",
-    ["got 3601", "from 10 to 3600"],
+    "got 3601: above the maximum of 3600. Allowed: a whole number of seconds from 10 to 3600: how long the health check may take to pass. Fix: pulumi config set --path 'slipway:deploy.healthWindowSeconds' 300",
   ],
   [
     "health checks as a fraction",
     { app, deploy: { healthChecks: 2.5 } },
     "slipway:deploy.healthChecks",
-    ["got 2.5", "1 to 20"],
+    "got 2.5: expected int. Allowed: a whole number from 1 to 20: consecutive HTTP 200 answers that make an app healthy. Fix: pulumi config set --path 'slipway:deploy.healthChecks' 3",
   ],
   [
     "no snapshot kept",
     { app, deploy: { snapshotsKept: 0 } },
     "slipway:deploy.snapshotsKept",
-    ["got 0", "1 to 100"],
+    "got 0: below the minimum of 1. Allowed: a whole number from 1 to 100: how many of its own pre-promote snapshots slipway keeps (older ones of slipway's are deleted; no other snapshot is touched). Fix: pulumi config set --path 'slipway:deploy.snapshotsKept' 10",
   ],
   [
     "boolean as a string",
     { app, database: { multiAz: "yes" } },
     "slipway:database.multiAz",
-    ['got "yes"', "expected boolean", "true or false"],
+    "got \"yes\": expected boolean. Allowed: true or false. Fix: pulumi config set --path 'slipway:database.multiAz' true",
   ],
 ];
 
@@ -338,12 +329,10 @@ describe("validateSettings rejects bad input with the key, the value, what is al
     expect(badInputs.length).toBeGreaterThanOrEqual(25);
   });
 
-  test.each(badInputs)("%s", (_label, raw, key, hints) => {
+  test.each(badInputs)("%s", (_label, raw, key, message) => {
     const problems = problemsOf(raw);
-    const problem = problems.find((p) => p.key === key);
-    expect(problem).toBeDefined();
-    for (const hint of hints) expect(problem?.message).toContain(hint);
-    expect(problem?.message).toMatch(/Fix: /);
+    expect(problems.find((p) => p.key === key)?.message).toBe(message);
+    expect(message).toMatch(/Fix: /);
   });
 });
 

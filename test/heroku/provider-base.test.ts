@@ -2,7 +2,9 @@
 // preview, the input checker, and the provider's answer for a resource that is gone.
 import { InputChecker } from "../../components/heroku/check";
 import {
+  ADOPT_WINDOW_MS,
   compact,
+  createdSince,
   containsUnknown,
   defineProvider,
   diffInputs,
@@ -29,6 +31,7 @@ test.each([
   [UNKNOWN_VALUE, true],
   [[1, UNKNOWN_VALUE], true],
   [{ a: { b: UNKNOWN_VALUE } }, true],
+  [{ a: "known", b: UNKNOWN_VALUE }, true],
   // The engine's typed sentinels: bool, number, object.
   ["1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", true],
   [{ n: "3eeb2bf0-c639-47a8-9e75-3b44932eb421" }, true],
@@ -49,8 +52,21 @@ test("compact drops undefined, deeply", () => {
 
 test("isUuid", () => {
   expect(isUuid("01234567-89ab-4cde-8f01-000000000001")).toBe(true);
+  expect(isUuid("01234567-89AB-4CDE-8F01-00000000000A")).toBe(true);
   expect(isUuid("acme-web")).toBe(false);
+  expect(isUuid("x01234567-89ab-4cde-8f01-000000000001")).toBe(false);
+  expect(isUuid("01234567-89ab-4cde-8f01-000000000001x")).toBe(false);
   expect(isUuid(7)).toBe(false);
+});
+
+test("createdSince: made at or after the moment counts, a millisecond before does not", () => {
+  const since = Date.parse("2025-01-06T09:00:00.000Z");
+  expect(
+    ["2025-01-06T08:59:59.999Z", "2025-01-06T09:00:00.000Z", "2025-01-06T09:00:00.001Z"].map(
+      (created_at) => createdSince({ created_at }, since),
+    ),
+  ).toEqual([false, true, true]);
+  expect(ADOPT_WINDOW_MS).toBe(600_000);
 });
 
 describe("diffInputs", () => {

@@ -52,6 +52,9 @@ test.each([
   ["2", 2000],
   [" 0 ", 0],
   ["1.5", 1500],
+  ["1.25", 1250],
+  ["30", 30_000],
+  ["1.5.2", undefined],
   ["Thu, 25 Sep 2025 12:00:30 GMT", 30_000],
   ["Thu, 25 Sep 2025 11:00:00 GMT", 0],
   ["soon", undefined],
@@ -85,14 +88,17 @@ describe("pacing by RateLimit-Remaining", () => {
   });
 
   test.each([
-    ["42", 42],
-    [" 7 ", 7],
-    ["many", 3],
-    [null, 3],
-  ])("header %j leaves remaining at %i", (header, expected) => {
+    ["42", { remaining: 42, seenAtMs: NOW }],
+    [" 7 ", { remaining: 7, seenAtMs: NOW }],
+    ["many", { remaining: 3, seenAtMs: 1 }],
+    ["-5", { remaining: 3, seenAtMs: 1 }],
+    ["5x", { remaining: 3, seenAtMs: 1 }],
+    ["", { remaining: 3, seenAtMs: 1 }],
+    [null, { remaining: 3, seenAtMs: 1 }],
+  ])("header %j leaves the state at %j", (header, expected) => {
     const state: RateLimitState = { remaining: 3, seenAtMs: 1 };
     noteRateLimit(state, header, NOW);
-    expect(state.remaining).toBe(expected);
+    expect(state).toEqual(expected);
   });
 
   test("the process shares one rate-limit memory, on globalThis", () => {
