@@ -17,6 +17,7 @@ export const HEROKU_TYPES = {
 
 /** The stack a URN belongs to (`urn:pulumi:<stack>::<project>::...`). */
 export function stackOf(urn: string): string {
+  // Stryker disable next-line StringLiteral: equivalent, split always returns at least one part, so `?? ""` never applies
   return urn.split("::")[0]?.replace(/^urn:pulumi:/, "") ?? "";
 }
 

@@ -47,6 +47,19 @@ describe("rds-backup-retention", () => {
     ]);
   });
 
+  // Each minimum is met exactly: a rule that wanted one day more would fail these.
+  test.each([
+    ["production", 7],
+    ["production", 8],
+    ["staging", 1],
+    ["staging", 2],
+  ])("passes %s with %i days", async (stack, days) => {
+    const found = await violationsOf("rds-backup-retention", stack, {
+      edit: database((db) => (db["backupRetentionDays"] = days)),
+    });
+    expect(found).toEqual([]);
+  });
+
   test("the minimums are tunable", async () => {
     const found = await violationsOf("rds-backup-retention", "production", {
       config: { "rds-backup-retention": { productionDays: 30 } },
@@ -85,6 +98,35 @@ describe("rds-production-deletion-guard", () => {
   });
 });
 
+describe("rds-production-deletion-guard, one setting at a time", () => {
+  const noFinalSnapshot =
+    "No final snapshot is kept (skipFinalSnapshot must be false with a finalSnapshotIdentifier).";
+  test.each([
+    [
+      "deletionProtection false",
+      { deletionProtection: false },
+      ["deletionProtection is not true."],
+    ],
+    ["skipFinalSnapshot true", { skipFinalSnapshot: true }, [noFinalSnapshot]],
+    ["no finalSnapshotIdentifier", { finalSnapshotIdentifier: "" }, [noFinalSnapshot]],
+  ])("fails production with %s alone", async (_name, change, messages) => {
+    const found = await violationsOf("rds-production-deletion-guard", "production", {
+      mutate: patch(INSTANCE, "database-instance", (inputs) => Object.assign(inputs, change)),
+    });
+    expect(second(found)).toEqual(messages);
+  });
+
+  test("staging is not held to it", async () => {
+    const found = await violationsOf("rds-production-deletion-guard", "staging", {
+      mutate: patch(INSTANCE, "database-instance", (inputs) => {
+        inputs["deletionProtection"] = false;
+        inputs["skipFinalSnapshot"] = true;
+      }),
+    });
+    expect(found).toEqual([]);
+  });
+});
+
 describe("rds-production-protected", () => {
   test("fails an unprotected production instance", async () => {
     const found = await violationsOf("rds-production-protected", "production", {
@@ -118,6 +160,31 @@ describe("TLS", () => {
     expect(found.map((f) => [f.enforcementLevel, f.message.split("\n")[1]])).toEqual([
       ["mandatory", "database-instance is publicly accessible without forcing TLS."],
     ]);
+  });
+
+  test("rds.force_ssl must be 1: 0 does not force TLS", async () => {
+    const found = await violationsOf("rds-tls-forced", "staging", {
+      mutate: patch(PARAMS, "database-params", (inputs) => {
+        inputs["parameters"] = [{ name: "rds.force_ssl", value: "0", applyMethod: "immediate" }];
+      }),
+    });
+    expect(second(found)).toEqual(["database-instance accepts connections without TLS."]);
+  });
+
+  test("only the instance's parameter group counts, not another dependency with parameters", async () => {
+    const found = await violationsOf("rds-tls-forced", "staging", {
+      mutate: (resources) => {
+        const instance = resources.find((r) => r.type === INSTANCE)!;
+        const other = resources.find(
+          (r) => instance.dependencies.includes(r.urn) && r.type !== PARAMS,
+        )!;
+        patch(other.type, other.name, (inputs) => {
+          inputs["parameters"] = [{ name: "rds.force_ssl", value: "1" }];
+        })(resources);
+        return withoutForceSsl(resources);
+      },
+    });
+    expect(second(found)).toEqual(["database-instance accepts connections without TLS."]);
   });
 
   test("a private database without forced TLS is only advised about", async () => {

@@ -14,24 +14,23 @@ jest.mock("@pulumi/policy", () => {
   };
 });
 
+// Loaded here rather than inside a test: Stryker (docs/mutation.md) counts code that runs inside
+// a test as covered by it, and would then test every module-level value of the policies (names,
+// descriptions, defaults) against these two tests alone instead of leaving them out as static.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { pack } = require("../../policy/policies") as typeof import("../../policy/policies");
+const constructedByPolicies = [...constructed];
+require("../../policy");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 test("importing the policies starts nothing; policy/index.ts constructs the pack once with them", () => {
-  jest.isolateModules(() => {
-    const { pack } =
-      jest.requireActual<typeof import("../../policy/policies")>("../../policy/policies");
-    expect(constructed).toEqual([]);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require("../../policy");
-    expect(constructed).toHaveLength(1);
-    expect(constructed[0]).toEqual({
-      name: "slipway",
-      args: { enforcementLevel: "advisory", policies: pack.policies },
-    });
-  });
+  expect(constructedByPolicies).toEqual([]);
+  expect(constructed).toEqual([
+    { name: "slipway", args: { enforcementLevel: "advisory", policies: pack.policies } },
+  ]);
 });
 
 test("the pack's version is policy/package.json's, which PolicyPack publishes", () => {
-  const { pack } =
-    jest.requireActual<typeof import("../../policy/policies")>("../../policy/policies");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   expect(pack.version).toBe((require("../../policy/package.json") as { version: string }).version);
   expect(pack.version).toMatch(/^\d+\.\d+\.\d+$/);

@@ -26,6 +26,14 @@ const planned = new Map<
 
 /** Violations of the whole pack on a stack (unedited plans are shared between tests). */
 export async function violations(stack: string, test: Case = {}): Promise<Violation[]> {
+  return evaluated(pack, stack, test);
+}
+
+async function evaluated(
+  evaluatedPack: typeof pack,
+  stack: string,
+  test: Case,
+): Promise<Violation[]> {
   const key = `${stack}:${test.as ?? ""}`;
   const plan = test.edit
     ? planStack(stack, test.edit, { as: test.as })
@@ -35,7 +43,7 @@ export async function violations(stack: string, test: Case = {}): Promise<Violat
   const copies = () =>
     captured.resources.map((r) => ({ ...r, inputs: copy(r.inputs) as Record<string, unknown> }));
   const resources = test.mutate ? test.mutate(copies()) : captured.resources;
-  return createEvaluator(pack, test.config)({ ...captured, resources });
+  return createEvaluator(evaluatedPack, test.config)({ ...captured, resources });
 }
 
 /** A deep copy that keeps the Secret and unknown markers (structuredClone would not). */
@@ -48,13 +56,19 @@ function copy(value: unknown): unknown {
   return value;
 }
 
-/** Only the violations of one policy. */
+/**
+ * Only the violations of one policy, from a pack holding only that policy (same name and
+ * version). Each test then runs only its policy's code, so mutation testing (docs/mutation.md)
+ * reruns only that policy's tests for a change to it, rather than every policy test.
+ */
 export async function violationsOf(
   policy: string,
   stack: string,
   test: Case = {},
 ): Promise<Violation[]> {
-  return (await violations(stack, test)).filter((v) => v.policy === policy);
+  const only = { ...pack, policies: pack.policies.filter((p) => p.name === policy) };
+  if (only.policies.length !== 1) throw new Error(`no policy named ${policy} in the pack`);
+  return evaluated(only, stack, test);
 }
 
 /** The resource set with one resource's inputs patched. */
