@@ -1,18 +1,10 @@
-import { validateSettings } from "../../config/validate";
-import { Problem, SlipwayError } from "../../errors";
+import { SlipwayError } from "../../errors";
+import { problemsOf as problemsIn } from "../support/config";
 import { planStack } from "../support/stacks";
 
 const app = { name: "acme-web-staging" };
 
-function problemsOf(raw: Record<string, unknown>): readonly Problem[] {
-  try {
-    validateSettings({ app, ...raw }, "staging");
-  } catch (error) {
-    if (error instanceof SlipwayError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected the settings to be rejected");
-}
+const problemsOf = (raw: Record<string, unknown>) => problemsIn({ app, ...raw });
 
 // Each row: the bad input, the key the message names, the settings, and the exact message (the value
 // received, why, what is allowed, and the command that fixes it).

@@ -8,7 +8,7 @@ import { toJson } from "../../cli/plan/render";
 import { Secret } from "../../cli/plan/values";
 import { isReservedRoleName } from "../../config/limits";
 import { validateSettings } from "../../config/validate";
-import { Problem, SlipwayError } from "../../errors";
+import { problemsOf as problemsIn } from "../support/config";
 import { violations } from "../policy/support";
 import { one, PROJECT_DIR, planStack, StackValues } from "../support/stacks";
 
@@ -16,15 +16,8 @@ const app = { name: "acme-web-staging" };
 const spaceApp = { ...app, team: "acme", space: "acme-space" };
 const cidrs = ["192.0.2.10/32"];
 
-function problemsOf(raw: Record<string, unknown>, stack = "staging"): readonly Problem[] {
-  try {
-    validateSettings({ app, ...raw }, stack);
-  } catch (error) {
-    if (error instanceof SlipwayError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (raw: Record<string, unknown>, stack = "staging") =>
+  problemsIn({ app, ...raw }, stack);
 
 const ALLOWED =
   "Allowed: appRole with slipway:database.network static-egress (the address pulumi up runs " +

@@ -3,21 +3,15 @@
 import { databaseNetworkProblems } from "../../config/network";
 import { cidrPrefixLength, WIDEST_PUBLIC_PREFIX } from "../../config/limits";
 import { validateSettings } from "../../config/validate";
-import { Problem, SlipwayError } from "../../errors";
+import { Problem } from "../../errors";
+import { problemsOf as problemsIn } from "../support/config";
 import { MAX_NARROW_ADDRESSES } from "../../policy/policies/database-network";
 
 const app = { name: "acme-web-staging" };
 const spaceApp = { ...app, team: "acme", space: "acme-space" };
 
-function problemsOf(raw: Record<string, unknown>, stack = "staging"): readonly Problem[] {
-  try {
-    validateSettings({ app, ...raw }, stack);
-  } catch (error) {
-    if (error instanceof SlipwayError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (raw: Record<string, unknown>, stack = "staging") =>
+  problemsIn({ app, ...raw }, stack);
 
 const DOCS = "(docs/database.md, The network)";
 

@@ -2,9 +2,8 @@
 // values that contradict each other or the stack's kind. Each row: the settings, the stack, the
 // key the message names and words it must carry (value received, what is allowed, the fix).
 import * as awsEnums from "@pulumi/aws/types/enums";
-import { SlipwayError } from "../../errors";
-import { validateSettings } from "../../config/validate";
 import * as limits from "../../config/limits";
+import { problemsOf as problemsIn } from "../support/config";
 
 const app = { name: "acme-web-staging" };
 const production = {
@@ -14,19 +13,11 @@ const production = {
 };
 const region = { "aws:region": "us-east-1" };
 
-function problemsOf(
+const problemsOf = (
   raw: Record<string, unknown>,
   stack = "staging",
   others: Record<string, unknown> = region,
-) {
-  try {
-    validateSettings(raw, stack, [], Object.keys(others), others);
-  } catch (error) {
-    if (error instanceof SlipwayError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+) => problemsIn(raw, stack, [], others);
 
 type Row = [string, Record<string, unknown>, string, string, string[], Record<string, unknown>?];
 

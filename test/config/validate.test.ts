@@ -1,5 +1,5 @@
-import { SlipwayError } from "../../errors";
 import { closest, misspelledNamespaces, validateSettings } from "../../config/validate";
+import { problemsOf } from "../support/config";
 import { DEFAULT_DEPLOY } from "../support/defaults";
 
 const app = { name: "acme-web-staging" };
@@ -8,16 +8,6 @@ const production = {
   pipeline: { name: "acme-web" },
   github: { owner: "acme", repository: "acme-web", platformRepository: "acme/slipway" },
 };
-
-function problemsOf(raw: Record<string, unknown>, stack = "staging", secretKeys: string[] = []) {
-  try {
-    validateSettings(raw, stack, secretKeys);
-  } catch (error) {
-    if (error instanceof SlipwayError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected the settings to be rejected");
-}
 
 // Each row: the settings, the key the message must name, and the message exactly (the value
 // received, what is allowed, the fix).
