@@ -107,6 +107,7 @@ function firstDuplicateKey(node: unknown, depth: number): number | undefined {
     const seen = new Set<unknown>();
     for (const pair of node.items) {
       const key = pair.key;
+      // `.nan` never equals itself in the library's check; a set would take two as one.
       if (isScalar(key) && !Number.isNaN(key.value)) {
         if (seen.has(key.value) && earlier(key.range?.[0])) first = key.range?.[0];
         seen.add(key.value);

@@ -130,6 +130,12 @@ describe("hostile and broken YAML", () => {
     });
   });
 
+  test("keys the library never takes as equal pass, as they did: .nan twice, and 1 and '1'", () => {
+    expect(parseYaml("a:\n  .nan: x\n  .nan: y\n  1: p\n  '1': q\n", LABEL)).toEqual({
+      a: { NaN: "y", 1: "q" },
+    });
+  });
+
   test("integers past 2^53 keep their digits", () => {
     expect(parseYaml("config:\n  a:b: 9007199254740993\n", LABEL)).toEqual({
       config: { "a:b": "9007199254740993" },
