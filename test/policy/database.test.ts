@@ -192,6 +192,15 @@ describe("TLS", () => {
     expect(second(found)).toEqual(["database-instance accepts connections without TLS."]);
   });
 
+  test("only rds.force_ssl counts: another parameter set to 1 does not force TLS", async () => {
+    const found = await violationsOf("rds-tls-forced", "staging", {
+      mutate: patch(PARAMS, "database-params", (inputs) => {
+        inputs["parameters"] = [{ name: "log_connections", value: "1", applyMethod: "immediate" }];
+      }),
+    });
+    expect(second(found)).toEqual(["database-instance accepts connections without TLS."]);
+  });
+
   test("only the instance's parameter group counts, not another dependency with parameters", async () => {
     const found = await violationsOf("rds-tls-forced", "staging", {
       mutate: (resources) => {
