@@ -201,6 +201,23 @@ describe("TLS", () => {
     expect(second(found)).toEqual(["database-instance accepts connections without TLS."]);
   });
 
+  test("an instance with no parameter group does not force TLS", async () => {
+    const found = await violationsOf("rds-tls-forced", "staging", {
+      mutate: (resources) =>
+        resources.map((r) =>
+          r.type === INSTANCE
+            ? {
+                ...r,
+                dependencies: r.dependencies.filter(
+                  (urn) => !urn.endsWith(`${PARAMS}::database-params`),
+                ),
+              }
+            : r,
+        ),
+    });
+    expect(second(found)).toEqual(["database-instance accepts connections without TLS."]);
+  });
+
   test("only the instance's parameter group counts, not another dependency with parameters", async () => {
     const found = await violationsOf("rds-tls-forced", "staging", {
       mutate: (resources) => {
