@@ -1,3 +1,4 @@
+import type { CapturedResource } from "../../cli/plan/capture";
 import { patch, urnOf, violationsOf } from "./support";
 
 const INSTANCE = "aws:rds/instance:Instance";
@@ -56,6 +57,26 @@ describe("rds-backup-retention", () => {
   ])("passes %s with %i days", async (stack, days) => {
     const found = await violationsOf("rds-backup-retention", stack, {
       edit: database((db) => (db["backupRetentionDays"] = days)),
+    });
+    expect(found).toEqual([]);
+  });
+
+  // Review stacks hold no database of their own (review-stacks-ephemeral fails one), so this
+  // policy leaves them to that one rather than asking a throwaway instance for backups.
+  test("skips an RDS instance in a review stack, however few days it keeps", async () => {
+    const found = await violationsOf("rds-backup-retention", "staging", {
+      as: "review-login-form",
+      edit: (values) => ((values["slipway:app"] as Db)["name"] = "acme-web-pr-login"),
+      mutate: (resources) => [
+        ...resources,
+        {
+          ...(resources[1] as CapturedResource),
+          type: INSTANCE,
+          name: "db",
+          urn: "urn:pulumi:review-login-form::slipway::aws:rds/instance:Instance::db",
+          inputs: { backupRetentionPeriod: 0 },
+        },
+      ],
     });
     expect(found).toEqual([]);
   });
@@ -167,6 +188,32 @@ describe("TLS", () => {
       mutate: patch(PARAMS, "database-params", (inputs) => {
         inputs["parameters"] = [{ name: "rds.force_ssl", value: "0", applyMethod: "immediate" }];
       }),
+    });
+    expect(second(found)).toEqual(["database-instance accepts connections without TLS."]);
+  });
+
+  test("only rds.force_ssl counts: another parameter set to 1 does not force TLS", async () => {
+    const found = await violationsOf("rds-tls-forced", "staging", {
+      mutate: patch(PARAMS, "database-params", (inputs) => {
+        inputs["parameters"] = [{ name: "log_connections", value: "1", applyMethod: "immediate" }];
+      }),
+    });
+    expect(second(found)).toEqual(["database-instance accepts connections without TLS."]);
+  });
+
+  test("an instance with no parameter group does not force TLS", async () => {
+    const found = await violationsOf("rds-tls-forced", "staging", {
+      mutate: (resources) =>
+        resources.map((r) =>
+          r.type === INSTANCE
+            ? {
+                ...r,
+                dependencies: r.dependencies.filter(
+                  (urn) => !urn.endsWith(`${PARAMS}::database-params`),
+                ),
+              }
+            : r,
+        ),
     });
     expect(second(found)).toEqual(["database-instance accepts connections without TLS."]);
   });

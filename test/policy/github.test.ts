@@ -78,6 +78,24 @@ describe("branch-required-reviews", () => {
     },
   );
 
+  test("fails a protection that declares no pull request reviews at all", async () => {
+    const violations = await violationsOf("branch-required-reviews", "production", {
+      mutate: patch(PROTECTION, "repository-staging-branch", (inputs) => {
+        delete inputs["requiredPullRequestReviews"];
+      }),
+    });
+    expect(found(violations)).toEqual([
+      [
+        "repository-staging-branch",
+        "staging keeps approvals after new commits (dismissStaleReviews is not true).",
+      ],
+      [
+        "repository-staging-branch",
+        "staging requires 0 approving reviews; at least 1 are required.",
+      ],
+    ]);
+  });
+
   test("a review count unknown at plan time is reported as the engine reports it", async () => {
     const violations = await violationsOf("branch-required-reviews", "production", {
       mutate: patch(PROTECTION, "repository-staging-branch", (inputs) => {
@@ -161,6 +179,22 @@ describe("branch-required-checks", () => {
     ]);
   });
 
+  test("fails an application branch that declares no status checks at all", async () => {
+    const violations = await violationsOf("branch-required-checks", "production", {
+      mutate: patch(PROTECTION, "repository-staging-branch", (inputs) => {
+        delete inputs["requiredStatusChecks"];
+      }),
+    });
+    expect(found(violations)).toEqual([
+      ["repository-staging-branch", "staging does not require lint, format, test, coverage."],
+      [
+        "repository-staging-branch",
+        "staging lets a branch merge without being up to date (strict is not true).",
+      ],
+      ["repository-staging-branch", "staging requires no status check."],
+    ]);
+  });
+
   test("the application's contexts are tunable; slipway's own are its CI's job names", async () => {
     const violations = await violationsOf("branch-required-checks", "production", {
       config: { "branch-required-checks": { requiredContexts: ["lint", "e2e"] } },
@@ -219,6 +253,13 @@ describe("production-branch-protected", () => {
           message,
       },
     ]);
+  });
+  // The staging environment deploys from staging too, but it does not change production.
+  test("passes without the protection of a branch only staging deploys from", async () => {
+    const violations = await violationsOf("production-branch-protected", "production", {
+      mutate: without((r) => r.type === PROTECTION && r.name === "repository-staging-branch"),
+    });
+    expect(violations).toEqual([]);
   });
 });
 
