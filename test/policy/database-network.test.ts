@@ -159,6 +159,32 @@ describe(NETWORK, () => {
     expect(waived).toEqual([]);
   });
 
+  test("wide blocks: two are listed, one on another port or outside the group is not", async () => {
+    const RULE_11 = "database-ingress-192-0-2-11-32";
+    const two = await violationsOf(NETWORK, "production", {
+      mutate: both(
+        wide,
+        setRule(RULE_11, (inputs) => (inputs["cidrIpv4"] = "203.0.112.0/23")),
+      ),
+    });
+    expect(two.map((v) => v.message.split("\n")[1])).toEqual([
+      "acme-web-db is publicly accessible and admits 198.50.0.0/23, 203.0.112.0/23, wider than a /24.",
+    ]);
+    const otherPort = await violationsOf(NETWORK, "production", {
+      mutate: both(
+        wide,
+        setRule(RULE_10, (inputs) => Object.assign(inputs, { fromPort: 443, toPort: 443 })),
+      ),
+    });
+    expect(otherPort).toEqual([]);
+    const detached = await violationsOf(NETWORK, "production", {
+      mutate: both(wide, (resources) =>
+        resources.map((r) => (r.name === RULE_10 ? { ...r, dependencies: [] } : r)),
+      ),
+    });
+    expect(detached).toEqual([]);
+  });
+
   test("::/0 on the database port fails", async () => {
     const found = await violationsOf(NETWORK, "production", {
       mutate: setRule("database-ingress-192-0-2-11-32", (inputs) => {
