@@ -1,4 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
+// The SDK's errors module alone: a Heroku provider's bundle loads it in the provider host, where
+// the SDK's index (the Automation API and the rest) would cost a second.
+import { RunError } from "@pulumi/pulumi/errors";
 
 /** One thing wrong with what a user gave slipway: the key (or flag) it is about, and the message. */
 export interface Problem {
@@ -14,7 +16,7 @@ export interface Problem {
  * It extends Pulumi's RunError so `pulumi up` prints the message alone, without a stack trace;
  * the `slipway` command prints it and exits with code 2. A plain `Error` means a bug in slipway.
  */
-export class SlipwayError extends pulumi.RunError {
+export class SlipwayError extends RunError {
   readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[], context?: string) {

@@ -4,13 +4,8 @@
 // app into that pipeline, whose id reaches them through a StackReference to production.
 import * as pulumi from "@pulumi/pulumi";
 import { ReviewAppsSettings } from "../config/schema";
-import {
-  GITHUB_CONNECTED_KEY,
-  Pipeline,
-  PipelineCoupling,
-  PipelineStage,
-  ReviewAppConfig,
-} from "./heroku/resources";
+import { GITHUB_CONNECTED_KEY } from "./heroku/config-keys";
+import { Pipeline, PipelineCoupling, PipelineStage, ReviewAppConfig } from "./heroku/resources";
 import { HerokuApp } from "./heroku-app";
 
 export const DELIVERY_PIPELINE_TYPE = "slipway:heroku:DeliveryPipeline";

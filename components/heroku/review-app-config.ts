@@ -11,7 +11,7 @@ import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/clie
 import { isNotFound, keepMessage } from "../../heroku/errors";
 import { InputChecker } from "./check";
 import { defineProvider, Props } from "./provider";
-import { GITHUB_CONNECTED_KEY } from "./resources";
+import { GITHUB_CONNECTED_KEY } from "./config-keys";
 
 export interface ReviewAppConfigInputs extends Props {
   /** The pipeline's id. */

@@ -109,7 +109,7 @@ describe("private-space", () => {
   test("Heroku's peering info names the VPC AWS asks to peer with", () => {
     expect(one(captured, `${HEROKU}SpacePeeringInfo`, "db-space-peering-info").inputs).toEqual({
       space: "acme-space",
-      __provider: "(not serialized: slipway plan runs no provider code)",
+      __provider: "(not bundled: slipway plan runs no provider code)",
     });
     const connection = one(captured, PEERING, "db-peering");
     expect(connection.inputs).toEqual({
@@ -128,7 +128,7 @@ describe("private-space", () => {
     expect(accepted.inputs).toEqual({
       space: "acme-space",
       pcxId: "pcx-0123456789abcdef0",
-      __provider: "(not serialized: slipway plan runs no provider code)",
+      __provider: "(not bundled: slipway plan runs no provider code)",
     });
     expect(accepted.deleteBeforeReplace).toBe(true);
   });
@@ -194,7 +194,7 @@ describe("static-egress", () => {
     const captured = await plan({}, { space: "acme-space" });
     expect(one(captured, `${HEROKU}SpaceNat`, "db-space-nat").inputs).toEqual({
       space: "acme-space",
-      __provider: "(not serialized: slipway plan runs no provider code)",
+      __provider: "(not bundled: slipway plan runs no provider code)",
     });
     expect(one(captured, DB).inputs["publiclyAccessible"]).toBe(true);
     expect(one(captured, SG).inputs["ingress"]).toEqual([

@@ -398,7 +398,7 @@ test("an error keeps its message on the way to the engine", async () => {
   );
 });
 
-test("every provider is serialized, small and without the token; under slipway plan none is", async () => {
+test("every provider is bundled, small, stable and without the token; under slipway plan none is", async () => {
   expect(Object.keys(texts).sort()).toEqual([
     "Addon",
     "App",
@@ -415,13 +415,24 @@ test("every provider is serialized, small and without the token; under slipway p
     "SpacePeeringInfo",
   ]);
   for (const text of Object.values(texts)) {
-    expect(text).toMatch(/^exports\.handler=/);
     expect(text).not.toContain(SENTINEL);
     expect(text).not.toContain(fake().token);
-    expect(text.length).toBeLessThan(40_000);
-    // No coverage counters (istanbul's `cov_<hash>()`): `npm test` measures coverage inside V8.
+    expect(text.length).toBeLessThan(20_000);
+    // Source alone: no path of this machine, no coverage counters (istanbul's `cov_<hash>()`).
+    expect(text).not.toContain(PROJECT_DIR);
     expect(text).not.toMatch(/\bcov_[0-9a-z]+\(\)/);
   }
+  // Outside the bundle: the SDK's errors module (not its index) and Node's own modules.
+  const required = (text: string) => [...new Set(text.match(/require\("[^"]+"\)/g))].sort();
+  expect(required(texts.App)).toEqual(['require("@pulumi/pulumi/errors")']);
+  expect(required(texts.LogDrain)).toEqual([
+    'require("@pulumi/pulumi/errors")',
+    'require("node:crypto")',
+  ]);
+  // The host keeps one provider per text: each type's must differ, and stay the same from one
+  // run to the next, or every update would show `__provider` changed.
+  expect(new Set(Object.values(texts)).size).toBe(13);
+  expect((await serializedProviders()).App).toBe(texts.App);
   const plan = await serializedProviders(true);
   expect(Object.values(plan)).toEqual(Array(13).fill(PLAN_PROVIDER_TEXT));
 });

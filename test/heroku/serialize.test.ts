@@ -1,13 +1,14 @@
-// Dynamic providers reach the engine as text: Pulumi serializes the provider object with every
-// function and module value it captures. A provider that uses the client must serialize without
-// the token, stay small, and work when loaded back, taking its token from `configure`.
+// Dynamic providers reach the engine as text: slipway bundles each provider's module with what it
+// uses (`providerText`, components/heroku/resources.ts). A provider that uses the client must
+// bundle without the token, stay small, and work when loaded back, taking its token from
+// `configure`.
 import Module from "node:module";
-import * as pulumi from "@pulumi/pulumi";
-import { HerokuClient, herokuPath } from "../../heroku/client";
-import { configureApiKey, ConfigureRequestLike } from "../../heroku/token";
+import * as path from "node:path";
+import { providerText } from "../../components/heroku/resources";
+import { HerokuClient } from "../../heroku/client";
 import { FakeHeroku, Faults, startFakeHeroku } from "./fake";
-import type { App } from "./fake";
 import { isolateHerokuEnv } from "./support";
+import type { sampleProvider } from "./sample-provider";
 
 const SENTINEL = "hrku-SENTINEL-must-not-be-serialized";
 let fake: FakeHeroku;
@@ -18,25 +19,14 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-/** The shape of a provider the next engineer writes: configure, then CRUD through the client. */
-const provider = {
-  configure(req: ConfigureRequestLike): Promise<void> {
-    configureApiKey(req);
-    return Promise.resolve();
-  },
-  async read(name: string): Promise<App | undefined> {
-    return new HerokuClient().getOrUndefined<App>(herokuPath`/apps/${name}`);
-  },
-};
-
-/** Loads serialized text the way Pulumi's dynamic provider host does: as a module. */
-function load(text: string, exportName: string): typeof provider {
+/** Loads a provider's text the way Pulumi's dynamic provider host does: as a module. */
+function load(text: string): typeof sampleProvider {
   const loaded = new Module("serialized-provider") as Module & {
     _compile(code: string, file: string): void;
   };
   loaded.paths = module.paths;
   loaded._compile(text, `${__dirname}/serialized-provider.js`);
-  return (loaded.exports as Record<string, typeof provider>)[exportName]!;
+  return (loaded.exports as { handler(): typeof sampleProvider }).handler();
 }
 
 /**
@@ -44,24 +34,21 @@ function load(text: string, exportName: string): typeof provider {
  * `globalThis`; code compiled as a plain module sees Node's real ones, as a provider host would.
  */
 function realEnv(): NodeJS.ProcessEnv {
-  return load("exports.env = process.env;", "env") as unknown as NodeJS.ProcessEnv;
+  return load("exports.handler = () => process.env;") as unknown as NodeJS.ProcessEnv;
 }
 
-test("a provider using the client serializes without the token and works when loaded back", async () => {
+test("a provider using the client bundles without the token and works when loaded back", async () => {
   process.env.HEROKU_API_KEY = SENTINEL;
-  const serialized = await pulumi.runtime.serializeFunction(() => provider, {
-    isFactoryFunction: true,
-    allowSecrets: false,
-  });
-  expect(serialized.text).not.toContain(SENTINEL);
-  expect(serialized.text).not.toContain(fake.token);
-  expect(serialized.text.length).toBeLessThan(60_000);
+  const text = await providerText(path.join(__dirname, "sample-provider"), "sampleProvider");
+  expect(text).not.toContain(SENTINEL);
+  expect(text).not.toContain(fake.token);
+  expect(text.length).toBeLessThan(15_000);
 
   const env = realEnv();
   const saved = { key: env.HEROKU_API_KEY, url: env.HEROKU_API_URL };
   delete env.HEROKU_API_KEY;
   env.HEROKU_API_URL = fake.url;
-  const loaded = load(serialized.text, serialized.exportName);
+  const loaded = load(text);
   try {
     // The loaded code has Node's own Error, not jest's: compare messages, not classes.
     const missing = (await loaded.read("acme-web").catch((e: unknown) => e)) as Error;

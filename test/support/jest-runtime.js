@@ -10,31 +10,15 @@
 // earlier test file compiled (jest issue 14766: coverage fell as test files were added); instead,
 // each measured file gets a source text of its own per test file, so V8 compiles it afresh.
 //
-// TypeScript. The Pulumi SDK parses every function it serializes (a dynamic provider and all it
-// references) with the `typescript` package, which ts-jest has already loaded in the worker. Test
-// files get that copy instead of evaluating its 9 MB again in each file, under coverage counters.
-// It is pure: it takes and returns plain data, so which realm its objects come from is no matter.
-// The SDK's closure/v8 module (how the serializer reads a function's captured variables) is
-// shared too: it opens an inspector session with the Debugger on and a vm context of its own,
-// once per worker instead of once per test file (each Debugger.enable recompiles every script).
-//
 // Dependencies' sources. Jest reads and passes through the transformer every file each test file
 // loads: 1,700 files of node_modules per planning test. Files no transform changes are read once
 // per worker here.
-//
-// require.cache. The SDK's serializer looks each captured module up in `require.cache`, once per
-// module it meets. Jest's `require.cache` is a proxy that answers one key at a time, which made
-// that lookup the slowest part of serializing a provider; here it is a plain object, rebuilt
-// when the module registry has changed.
+
 "use strict";
 const inspector = require("node:inspector");
 const path = require("node:path");
 const Runtime = require("jest-runtime").default;
 const { shouldInstrument } = require("@jest/transform");
-
-/** Modules test files share with the worker itself (see above for why each is safe). */
-const SHARED_PACKAGES = new Set(["typescript"]);
-const SHARED_FILES = new Set([require.resolve("@pulumi/pulumi/runtime/closure/v8")]);
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 
@@ -55,33 +39,6 @@ class SlipwayRuntime extends Runtime {
   constructor(...args) {
     super(...args);
     this.testFile = ++testFiles;
-  }
-
-  requireModuleOrMock(from, moduleName) {
-    if (SHARED_PACKAGES.has(moduleName)) return require(moduleName);
-    if (moduleName.startsWith(".")) {
-      const file = `${path.resolve(path.dirname(from), moduleName)}.js`;
-      if (SHARED_FILES.has(file)) return require(file);
-    }
-    return super.requireModuleOrMock(from, moduleName);
-  }
-
-  _createRequireImplementation(from, options) {
-    const moduleRequire = super._createRequireImplementation(from, options);
-    let registry;
-    let size = -1;
-    let cache = {};
-    Object.defineProperty(moduleRequire, "cache", {
-      get: () => {
-        if (registry !== this._moduleRegistry || size !== this._moduleRegistry.size) {
-          registry = this._moduleRegistry;
-          size = registry.size;
-          cache = Object.fromEntries(registry);
-        }
-        return cache;
-      },
-    });
-    return moduleRequire;
   }
 
   transformFile(filename, options) {
