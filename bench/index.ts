@@ -4,6 +4,7 @@ import { benchHeroku } from "./heroku";
 import { benchConfigVars, benchPlan } from "./plan";
 import { benchReview, describeLine } from "./review";
 import { benchPromote } from "./promote";
+import { benchProviderText, describeProviderText } from "./provider-text";
 
 function main(): void {
   for (const r of benchPlan(["production", "staging"])) {
@@ -21,7 +22,9 @@ function main(): void {
 }
 
 main();
-benchHeroku()
+benchProviderText()
+  .then((r) => console.log(describeProviderText(r)))
+  .then(() => benchHeroku())
   .then(() => benchDeploy())
   .then(() => benchPromote())
   .then(() => benchReview())

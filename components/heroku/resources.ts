@@ -46,11 +46,17 @@ export function serializedProvider(type: HerokuType): pulumi.Input<string> {
   if (isPlanRun()) return PLAN_PROVIDER_TEXT;
   let text = texts.get(type);
   if (text === undefined) {
-    const [module, name] = PROVIDERS[type];
-    text = pulumi.output(providerText(path.join(__dirname, module), name));
+    const { file, exportName } = providerModule(type);
+    text = pulumi.output(providerText(file, exportName));
     texts.set(type, text);
   }
   return text;
+}
+
+/** Where a type's provider lives: its module's path (no extension) and export. */
+export function providerModule(type: HerokuType): { file: string; exportName: string } {
+  const [module, exportName] = PROVIDERS[type];
+  return { file: path.join(__dirname, module), exportName };
 }
 
 /**
