@@ -61,9 +61,9 @@ export function providerModule(type: HerokuType): { file: string; exportName: st
 
 /**
  * A provider as the dynamic provider host loads it: a CommonJS module whose `handler()` returns
- * the provider `exportName` of the module `file` (no extension), bundled with every module of this project it uses and
- * minified; packages (the SDK's errors module) and Node's own modules are required where the
- * host runs, from the project's node_modules.
+ * the provider `exportName` of the module `file` (no extension), bundled with every module of
+ * this project it uses and minified. Packages (the SDK's errors module) and Node's own modules
+ * are required where the host runs, from the project's node_modules.
  *
  * Why not the SDK's closure serializer (`pulumi.runtime.serializeFunction`, what
  * `pulumi.dynamic.Resource` uses): it walks every function a provider reaches through the
