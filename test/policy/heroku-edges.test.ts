@@ -85,6 +85,16 @@ describe("production-preboot", () => {
       patch(`${HEROKU}AppFeature`, "app-feature-preboot", (inputs) => (inputs["enabled"] = false)),
     ],
     ["of no app", detached("app-feature-preboot")],
+    // A feature that depends on something, just not on the app.
+    [
+      "of the pipeline",
+      (resources: CapturedResource[]) =>
+        resources.map((r) =>
+          r.name === "app-feature-preboot"
+            ? { ...r, dependencies: [resources.find((p) => p.name === "pipeline-pipeline")!.urn] }
+            : r,
+        ),
+    ],
   ])("preboot %s does not count", async (_how, mutate) => {
     const found = await violationsOf("production-preboot", "production", { mutate });
     expect(second(found)).toEqual(["app-app does not enable preboot."]);
@@ -125,6 +135,16 @@ describe("review-stacks-ephemeral", () => {
     });
     expect(second(found)).toEqual([
       "web runs 0 unsized dynos; a review app runs at most one of eco, basic, standard-1x.",
+    ]);
+  });
+
+  test("two dynos of an allowed size fail", async () => {
+    const found = await violationsOf("review-stacks-ephemeral", "staging", {
+      ...review,
+      mutate: setFormation({ web: { quantity: 2, size: "basic" } }),
+    });
+    expect(second(found)).toEqual([
+      "web runs 2 basic dynos; a review app runs at most one of eco, basic, standard-1x.",
     ]);
   });
 
