@@ -154,6 +154,7 @@ export const reviewStacksEphemeral: StackValidationPolicy = {
       if (resource.type === HEROKU_TYPES.formation) {
         const formation = (resource.props["formation"] as Formation | undefined) ?? {};
         for (const [process, entry] of Object.entries(formation)) {
+          // Stryker disable next-line StringLiteral: equivalent unless the policy config lists "" as a size, which no Heroku dyno is named: an unsized process is then never among the sizes
           if ((entry.quantity ?? 0) > 1 || !sizes.includes(entry.size ?? "")) {
             report(
               `${process} runs ${entry.quantity ?? 0} ${entry.size ?? "unsized"} dynos; a review app runs at most one of ${sizes.join(", ")}.`,

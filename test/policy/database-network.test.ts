@@ -351,15 +351,15 @@ describe("edge values", () => {
           type,
           protocol: "tcp",
           fromPort: 5432,
-          toPort: 5432,
+          toPort: 5433,
           cidrBlocks: ["0.0.0.0/0"],
           ipv6CidrBlocks: ["::/0"],
         },
         dependencies: [group],
       }) as unknown as PolicyResource;
     const found = permissionsOf([group, legacy("ingress"), legacy("egress")]);
-    expect(found.map((p) => [p.resource.urn, p.group, p.cidrs, p.protocol])).toEqual([
-      ["urn:ingress", group, ["0.0.0.0/0", "::/0"], "tcp"],
-    ]);
+    expect(
+      found.map((p) => [p.resource.urn, p.group, p.cidrs, p.protocol, p.fromPort, p.toPort]),
+    ).toEqual([["urn:ingress", group, ["0.0.0.0/0", "::/0"], "tcp", 5432, 5433]]);
   });
 });
