@@ -21,7 +21,11 @@ export const modules = {
   iam: {
     mutate: ["components/repository-iam.ts", "components/repository-permissions.ts"],
     // Not repository.test.ts: it builds the program in beforeAll (see alarm-rules).
-    testFiles: ["test/github/repository-iam.test.ts", "test/github/repository-permissions.test.ts"],
+    testFiles: [
+      "test/github/repository-iam.test.ts",
+      "test/github/repository-permissions.test.ts",
+      "test/github/infrastructure-document.test.ts",
+    ],
   },
   retry: {
     mutate: ["heroku/retry.ts", "heroku/answers.ts"],
@@ -54,7 +58,12 @@ export const modules = {
   },
   operations: {
     mutate: ["operations/snapshot.ts", "operations/health.ts"],
-    testFiles: ["test/aws/snapshot.test.ts", "test/operations/health.test.ts"],
+    testFiles: [
+      "test/aws/snapshot.test.ts",
+      "test/aws/snapshot-waits.test.ts",
+      "test/operations/health.test.ts",
+      "test/operations/health-verdicts.test.ts",
+    ],
   },
   // promote's rollback-or-stop rule and the runbook decision it prints.
   "promote-decision": {
