@@ -271,6 +271,7 @@ describe("the release an answer names", () => {
   test.each([
     ["https://acme.example.com//", "//health", "https://acme.example.com/health"],
     ["https://acme.example.com///", "health", "https://acme.example.com/health"],
+    ["https://acme.example.com", "api/health", "https://acme.example.com/api/health"],
   ])("healthUrl(%s, %s)", (webUrl, path, url) => {
     expect(healthUrl(webUrl, path)).toBe(url);
   });
