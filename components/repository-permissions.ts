@@ -398,6 +398,7 @@ export function declaredRoles(state: StateBackend | undefined): RoleName[] {
 /** The one permissions document of a role. */
 export function rolePolicy(role: RoleName, scope: AwsScope, state?: StateBackend): PolicyDocument {
   const access = STATE_ACCESS[role];
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, the roles without state access (the deploy roles) never use stateAccess
   const usesState = state !== undefined && access.writes.length + access.locks.length > 0;
   const stateAccess = usesState ? stateStatements(state, scope.partition, access) : [];
   const chosen = ((): Statement[] => {

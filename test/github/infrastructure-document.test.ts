@@ -4,6 +4,7 @@
 // deploy and state documents.
 import {
   AwsScope,
+  deployStatements,
   infrastructureStatements,
   parseStateBackend,
   readStatements,
@@ -195,6 +196,13 @@ test("each role's document is IAM's 2012-10-17 version, its statements in order"
     "ReadAlarms",
   ]);
   expect(sids("review")).toEqual(["StateList", "StateRead", "StateWrite", "StateLocks"]);
+  // Each deploy role is its own environment's.
+  expect(rolePolicy("deploy-staging", scope, state).Statement).toEqual(
+    deployStatements("staging", scope),
+  );
+  expect(rolePolicy("deploy-production", scope, state).Statement).toEqual(
+    deployStatements("production", scope),
+  );
 });
 
 describe("parseStateBackend at its edges", () => {
