@@ -211,7 +211,8 @@ describe("parseStateBackend at its edges", () => {
     ["s3://acme-state/teams//web#frag", "teams//web/"],
     ["s3://acme-state#frag", ""],
   ])("%s has the prefix %j", (url, prefix) => {
-    expect(parseStateBackend(url, "slipway")).toEqual({
+    // Strict: no kmsKeyArn key at all when none is given.
+    expect(parseStateBackend(url, "slipway")).toStrictEqual({
       bucket: "acme-state",
       prefix,
       project: "slipway",
