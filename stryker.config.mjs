@@ -21,7 +21,11 @@ export const modules = {
   iam: {
     mutate: ["components/repository-iam.ts", "components/repository-permissions.ts"],
     // Not repository.test.ts: it builds the program in beforeAll (see alarm-rules).
-    testFiles: ["test/github/repository-iam.test.ts", "test/github/repository-permissions.test.ts"],
+    testFiles: [
+      "test/github/repository-iam.test.ts",
+      "test/github/repository-permissions.test.ts",
+      "test/github/infrastructure-document.test.ts",
+    ],
   },
   retry: {
     mutate: ["heroku/retry.ts", "heroku/answers.ts"],
@@ -43,18 +47,50 @@ export const modules = {
     ],
   },
   cli: {
-    // exitCodeFor (cli/plan/index.ts) is plan's verdict; the rest of that file runs the stacks.
-    mutate: ["cli/exit-codes.ts", "cli/main.ts", "cli/commands/*.ts", "cli/plan/index.ts:94-96"],
+    // The lines that decide an exit code or refuse input (issue 14: "the CLI's exit codes and
+    // plan verdicts"); the rest of main.ts and the commands prints or wires. exitCodeFor
+    // (cli/plan/index.ts) is plan's verdict; the rest of that file runs the stacks.
+    mutate: [
+      "cli/exit-codes.ts",
+      "cli/main.ts:57-89",
+      "cli/main.ts:98-107",
+      "cli/commands/plan.ts:30-30",
+      "cli/commands/plan.ts:54-54",
+      "cli/commands/plan.ts:59-68",
+      "cli/commands/deploy.ts:46-48",
+      "cli/commands/deploy.ts:76-87",
+      "cli/commands/changes.ts:51-51",
+      "cli/commands/changes.ts:73-78",
+      "cli/commands/promote.ts:58-68",
+      "cli/commands/promote.ts:77-81",
+      "cli/commands/promote.ts:120-129",
+      "cli/commands/review.ts:50-65",
+      "cli/commands/review.ts:102-107",
+      "cli/commands/review.ts:119-119",
+      "cli/commands/review.ts:125-130",
+      "cli/commands/review.ts:170-181",
+      "cli/commands/review.ts:188-207",
+      "cli/plan/index.ts:94-96",
+    ],
     testFiles: [
       "test/cli/cli.test.ts",
+      "test/cli/main-exits.test.ts",
       "test/cli/deploy.test.ts",
+      "test/cli/promote.test.ts",
+      "test/cli/review.test.ts",
+      "test/cli/review-exit-codes.test.ts",
       "test/cli/exit-codes.test.ts",
       "test/plan/render.test.ts",
     ],
   },
   operations: {
     mutate: ["operations/snapshot.ts", "operations/health.ts"],
-    testFiles: ["test/aws/snapshot.test.ts", "test/operations/health.test.ts"],
+    testFiles: [
+      "test/aws/snapshot.test.ts",
+      "test/aws/snapshot-waits.test.ts",
+      "test/operations/health.test.ts",
+      "test/operations/health-verdicts.test.ts",
+    ],
   },
   // promote's rollback-or-stop rule and the runbook decision it prints.
   "promote-decision": {

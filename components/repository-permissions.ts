@@ -36,6 +36,7 @@ const DIY_ORGANIZATION = "organization";
 export function parseStateBackend(url: string, project: string, kmsKeyArn?: string): StateBackend {
   const match = /^s3:\/\/([^/?#]+)\/?([^?#]*)/.exec(url);
   if (!match?.[1]) throw new Error(`not an s3:// backend URL: ${url}`);
+  // Stryker disable next-line StringLiteral: equivalent, the second group always takes part in a match ("" at least)
   const path = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
   return {
     bucket: match[1],
@@ -397,6 +398,7 @@ export function declaredRoles(state: StateBackend | undefined): RoleName[] {
 /** The one permissions document of a role. */
 export function rolePolicy(role: RoleName, scope: AwsScope, state?: StateBackend): PolicyDocument {
   const access = STATE_ACCESS[role];
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, the roles without state access (the deploy roles) never use stateAccess
   const usesState = state !== undefined && access.writes.length + access.locks.length > 0;
   const stateAccess = usesState ? stateStatements(state, scope.partition, access) : [];
   const chosen = ((): Statement[] => {

@@ -5,6 +5,7 @@
 import type * as Rds from "@aws-sdk/client-rds";
 import { awsName } from "../components/aws-common";
 import { RdsClient, rdsFailure, rdsSdk, SnapshotError } from "./aws/rds";
+import { Clock, realClock } from "./clock";
 import { ignoreProgress, ProgressListener } from "./progress";
 
 export const CREATED_BY_TAG = "slipway:created-by";
@@ -57,17 +58,6 @@ export function isSlipwaySnapshot(snapshot: Rds.DBSnapshot, app: string): boolea
     tags.get(APP_TAG) === app
   );
 }
-
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-}
-
-const realClock: Clock = {
-  now: Date.now,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export interface SnapshotRequest {
   /** The RDS instance (`<app>-db`). */

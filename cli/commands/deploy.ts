@@ -80,8 +80,8 @@ function missingSha(): never {
   );
 }
 
-/** 0 deployed; 1 failed with nothing changed; 4 a person must act. */
-export function exitCodeOf(result: DeployResult): number {
+/** 0 deployed; 1 failed with nothing changed; 4 a person must act (deploy and review up). */
+export function exitCodeOf(result: Pick<DeployResult, "outcome" | "needsAttention">): number {
   if (result.outcome === "deployed") return EXIT.ok;
   return result.needsAttention ? EXIT.needsAttention : EXIT.refused;
 }

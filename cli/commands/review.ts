@@ -6,11 +6,13 @@ import * as path from "node:path";
 import { SlipwayError } from "../../errors";
 import { ReviewFailure } from "../../operations/review/failure";
 import { isPullRequestNumber, reviewNames } from "../../operations/review/naming";
+import type { PruneResult } from "../../operations/review/prune";
 import type { ReviewContext } from "../../operations/review/session";
 import { FlagSpec, oneOf, parseFlags } from "../args";
 import type { Command, CommandContext } from "../command";
 import { EXIT } from "../exit-codes";
 import { progressPrinter } from "../progress";
+import { exitCodeOf } from "./deploy";
 import {
   renderDown,
   renderList,
@@ -59,7 +61,7 @@ export const reviewCommand: Command = {
     } catch (error) {
       if (!ReviewFailure.isInstance(error)) throw error;
       context.io.stderr(`slipway: ${error.message}\n`);
-      return error.outcome === "unchanged" ? EXIT.refused : EXIT.needsAttention;
+      return failureExitCode(error);
     }
   },
 };
@@ -114,8 +116,7 @@ async function reviewUpCommand(args: readonly string[], context: CommandContext)
     sourceDir: path.resolve(context.cwd, values.source ?? "."),
   });
   context.io.stdout(renderUp(result, format));
-  if (result.outcome === "deployed") return EXIT.ok;
-  return result.needsAttention ? EXIT.needsAttention : EXIT.refused;
+  return exitCodeOf(result);
 }
 
 async function reviewDownCommand(args: readonly string[], context: CommandContext) {
@@ -166,6 +167,16 @@ async function reviewPruneCommand(args: readonly string[], context: CommandConte
     dryRun: values["dry-run"] === true,
   });
   context.io.stdout(renderPrune(result, format));
+  return pruneExitCode(result);
+}
+
+/** 1 for a failure that changed nothing, 4 for one a person must look at. */
+export function failureExitCode(failure: ReviewFailure): number {
+  return failure.outcome === "unchanged" ? EXIT.refused : EXIT.needsAttention;
+}
+
+/** 4 when a stale stack's destroy failed partway (a person must look), else 0. */
+export function pruneExitCode(result: Pick<PruneResult, "failed">): number {
   return result.failed.length > 0 ? EXIT.needsAttention : EXIT.ok;
 }
 

@@ -104,6 +104,17 @@ describe("promote", () => {
     ],
     ["", 1, "refused (confirm step): not confirmed. Nothing was promoted: acme-web still runs v2."],
     ["y", 0, "promoted: v2 of acme-web-staging is live on acme-web as v3 and healthy"],
+    [" YES ", 0, "promoted: v2 of acme-web-staging is live on acme-web as v3 and healthy"],
+    [
+      "yo",
+      1,
+      "refused (confirm step): not confirmed. Nothing was promoted: acme-web still runs v2.",
+    ],
+    [
+      "ny",
+      1,
+      "refused (confirm step): not confirmed. Nothing was promoted: acme-web still runs v2.",
+    ],
   ])("at a terminal, answering %j: %i", async (answer, code, last) => {
     const questions: string[] = [];
     const ask = (question: string) => {
