@@ -6,16 +6,10 @@ import { RdsClient, SnapshotError } from "../../operations/aws/rds";
 import type { ProgressEvent } from "../../operations/progress";
 import { SnapshotRequest, takeSnapshot } from "../../operations/snapshot";
 import { fakeClock, rejectionOf } from "../heroku/support";
+import { SNAPSHOT_ID, SNAPSHOT_REQUEST } from "./snapshot-request";
 
-const ID = "slipway-acme-web-v42-20231114t221320z"; // fakeClock's start
-const REQUEST: SnapshotRequest = {
-  databaseIdentifier: "acme-web-db",
-  region: "eu-west-1",
-  appName: "acme-web",
-  release: 42,
-  timeoutSeconds: 60,
-  pollIntervalSeconds: 10,
-};
+const ID = SNAPSHOT_ID;
+const REQUEST = SNAPSHOT_REQUEST;
 const SLIPWAY_TAGS = [
   { Key: "slipway:created-by", Value: "slipway promote" },
   { Key: "slipway:app", Value: "acme-web" },

@@ -22,6 +22,7 @@ import {
   RdsFaults,
   startFakeRds,
 } from "./rds-fake";
+import { SNAPSHOT_ID, SNAPSHOT_REQUEST } from "./snapshot-request";
 
 let fake: FakeRds;
 let rds: RdsClient;
@@ -49,15 +50,8 @@ beforeEach(() => {
 });
 
 const START = new Date(1_700_000_000_000); // fakeClock's start: 2023-11-14T22:13:20Z
-const ID = "slipway-acme-web-v42-20231114t221320z";
-const REQUEST: SnapshotRequest = {
-  databaseIdentifier: "acme-web-db",
-  region: "eu-west-1",
-  appName: "acme-web",
-  release: 42,
-  timeoutSeconds: 60,
-  pollIntervalSeconds: 10,
-};
+const ID = SNAPSHOT_ID;
+const REQUEST = SNAPSHOT_REQUEST;
 const TAGS = [
   "Tags.Tag.1.Key=slipway:created-by",
   "Tags.Tag.1.Value=slipway promote",
