@@ -31,6 +31,7 @@ describe("isValidBranchName follows git check-ref-format", () => {
     ["a\\b", false],
     ["a\u0007b", false],
     ["a/.hidden", false],
+    ["x".repeat(255), true],
     ["x".repeat(256), false],
   ])("%j is %s", (name, valid) => {
     expect(isValidBranchName(name)).toBe(valid);
@@ -56,7 +57,10 @@ describe("isValidIpv4Cidr", () => {
     ["0.0.0.0/0", true],
     ["203.0.113.0/24", true],
     ["10.1.2.3/32", true],
+    ["255.255.255.255/32", true],
     ["10.0.0.1/24", false],
+    ["x10.0.0.0/8", false],
+    ["10.0.0.0/8x", false],
     ["256.0.0.0/8", false],
     ["10.0.0.0/33", false],
     ["10.0.0.0", false],
