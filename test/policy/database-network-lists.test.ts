@@ -6,13 +6,8 @@ import type { PolicyResource } from "@pulumi/policy";
 import type { CapturedResource } from "../../cli/plan/capture";
 import { permissionsOf } from "../../policy/policies/database-network";
 import { patch, urnOf, violationsOf } from "./support";
+import { GROUP, IN_DATABASE, INSTANCE, LOGS, NETWORK, RULE } from "./database-network-names";
 
-const NETWORK = "rds-network-restricted";
-const LOGS = "rds-logs-exported";
-const INSTANCE = "aws:rds/instance:Instance";
-const GROUP = "aws:ec2/securityGroup:SecurityGroup";
-const RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const IN_DATABASE = "slipway:aws:PostgresDatabase$";
 const RULE_10 = "database-ingress-192-0-2-10-32";
 type Step = (resources: CapturedResource[]) => CapturedResource[];
 

@@ -7,13 +7,8 @@ import { pack } from "../../policy/policies";
 import { coversPort, isWide, isWorld, permissionsOf } from "../../policy/policies/database-network";
 import { SlipwayError } from "../../errors";
 import { patch, urnOf, violationsOf } from "./support";
+import { GROUP, IN_DATABASE, INSTANCE, LOGS, NETWORK, RULE } from "./database-network-names";
 
-const NETWORK = "rds-network-restricted";
-const LOGS = "rds-logs-exported";
-const INSTANCE = "aws:rds/instance:Instance";
-const GROUP = "aws:ec2/securityGroup:SecurityGroup";
-const RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const IN_DATABASE = "slipway:aws:PostgresDatabase$";
 const DESCRIPTION =
   "In production no security group admits the whole internet to the database port, and a " +
   "publicly accessible database admits only blocks of 256 addresses or fewer (an IPv4 /24).";
