@@ -37,8 +37,13 @@ export const modules = {
     ],
   },
   "heroku-providers": {
-    // The check, diff and replace rules; resources.ts only registers the types.
-    mutate: ["components/heroku/*.ts", "!components/heroku/resources.ts"],
+    // The check, diff and replace rules; resources.ts only registers the types, provider-code.ts
+    // only bundles them.
+    mutate: [
+      "components/heroku/*.ts",
+      "!components/heroku/resources.ts",
+      "!components/heroku/provider-code.ts",
+    ],
     testFiles: [
       "test/heroku/*-provider.test.ts",
       "test/heroku/provider-base.test.ts",

@@ -20,7 +20,7 @@ import { configVarsProvider } from "../components/heroku/config-vars";
 import { formationProvider } from "../components/heroku/formation";
 import { appWebhookProvider, logDrainProvider } from "../components/heroku/hooks";
 import { pipelineCouplingProvider, pipelineProvider } from "../components/heroku/pipeline";
-import { HEROKU_TYPE_PREFIX } from "../components/heroku/resources";
+import { HEROKU_TYPE_PREFIX } from "../components/heroku/provider-code";
 import { reviewAppConfigProvider } from "../components/heroku/review-app-config";
 import { API_KEY_ENV } from "../heroku/token";
 import { validateSettings } from "../config/validate";

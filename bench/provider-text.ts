@@ -1,26 +1,15 @@
 // `npm run bench`: the cost of the thirteen `__provider` texts a `pulumi up` makes before its
 // first Heroku resource, as slipway makes them (esbuild bundles, `providerText`) against the
 // SDK's closure serializer that `pulumi.dynamic.Resource` would use, in one process. Target:
-// bundling takes at most a fifth of the serializer's time (components/heroku/resources.ts says
+// bundling takes at most a fifth of the serializer's time (components/heroku/provider-code.ts says
 // why slipway bundles).
 import * as pulumi from "@pulumi/pulumi";
-import { HerokuType, providerModule, providerText } from "../components/heroku/resources";
-
-const TYPES: HerokuType[] = [
-  "App",
-  "ConfigVars",
-  "Formation",
-  "Addon",
-  "AppFeature",
-  "Pipeline",
-  "PipelineCoupling",
-  "ReviewAppConfig",
-  "AppWebhook",
-  "LogDrain",
-  "SpacePeeringInfo",
-  "SpaceNat",
-  "SpacePeering",
-];
+import {
+  HEROKU_TYPES,
+  HerokuType,
+  providerCode,
+  providerModule,
+} from "../components/heroku/provider-code";
 
 export const PROVIDER_TEXT_TARGET = 0.2;
 
@@ -34,16 +23,13 @@ export interface ProviderTextBench {
 
 async function timed(make: (type: HerokuType) => Promise<string>) {
   const started = performance.now();
-  const texts = await Promise.all(TYPES.map(make));
+  const texts = await Promise.all(HEROKU_TYPES.map(make));
   const ms = performance.now() - started;
   return { ms, bytes: texts.reduce((sum, text) => sum + text.length, 0) };
 }
 
 export async function benchProviderText(): Promise<ProviderTextBench> {
-  const bundled = await timed((type) => {
-    const { file, exportName } = providerModule(type);
-    return providerText(file, exportName);
-  });
+  const bundled = await timed(providerCode);
   const serialized = await timed(async (type) => {
     const { file, exportName } = providerModule(type);
     // eslint-disable-next-line @typescript-eslint/no-require-imports

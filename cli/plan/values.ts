@@ -1,11 +1,9 @@
 // Property values as the engine receives them, decoded from Pulumi's wire format into plain data
 // with two markers left in: secrets and values not known until the resources exist.
 import * as pulumi from "@pulumi/pulumi";
+import { Secret } from "./secret";
 
-/** A value Pulumi treats as secret. Rendered as `[secret]`; policies see the value inside. */
-export class Secret {
-  constructor(readonly value: unknown) {}
-}
+export { Secret };
 
 /** A value that is not known at plan time (an output of something not yet created). */
 export const UNKNOWN: unique symbol = Symbol("unknown");

@@ -14,7 +14,7 @@ import {
   StackSettings,
   StackSummary,
 } from "@pulumi/pulumi/automation";
-import { HEROKU_TYPE_PREFIX } from "../../components/heroku/resources";
+import { HEROKU_TYPE_PREFIX } from "../../components/heroku/provider-code";
 import { REVIEW_STACK } from "../../config/validate";
 import { ignoreProgress, ProgressListener } from "../progress";
 import { prepareBackend, ReviewBackend } from "./backend";

@@ -14,6 +14,11 @@
 //   ErrorResourceInitFailed with the error's `properties` as they are (`grpcResponseFromError`);
 // - `read` answers the id its provider returned (none: the resource is gone);
 // - `create` and `update` ignore the request's `preview` flag.
+//
+// The host is started by early-start.ts, imported first so that it boots while the rest loads.
+// Nothing here loads the SDK's index: what a resource registers as `__provider` is the text
+// `providerCode` bundles (test/heroku/registered-provider.test.ts), and these tests bundle it the same way.
+import { herokuServer, started } from "./early-start";
 import { createRequire } from "node:module";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -21,19 +26,19 @@ import type * as pulumi from "@pulumi/pulumi";
 import { version as sdkVersion } from "@pulumi/pulumi/version";
 import {
   HEROKU_TYPE_PREFIX,
+  HEROKU_TYPES,
   HerokuType,
-  PLAN_PROVIDER_TEXT,
-} from "../../components/heroku/resources";
+  providerCode,
+} from "../../components/heroku/provider-code";
 import { HerokuClient } from "../../heroku/client";
 import { Faults } from "../heroku/fake";
 import { createApp, createPipeline, sent, useFake } from "../heroku/providers";
 import { rejectionOf } from "../heroku/support";
-import { PROJECT_DIR } from "../support/stacks";
+import { PROJECT_DIR } from "../support/project";
 import { withGoogleStringWriter, writesStringsInOneCopy } from "./engine-strings";
 import { Diff, DynamicProviderHost, InitFailed, plannedStep } from "./host";
 import { addSpace, DRAIN_URL, HOOK_URL, Ids, LIFECYCLES } from "./lifecycles";
-import { serializedProviders } from "./serialized";
-import { startStubEngine, StubEngine } from "./stub-engine";
+import { StubEngine } from "./stub-engine";
 import { Computed, Props, secret, unknown } from "./wire";
 
 /** The loader the host uses (it has no type declarations). */
@@ -42,23 +47,27 @@ const requireFromString = createRequire(__filename)("require-from-string") as (
 ) => unknown;
 
 const SENTINEL = "hrku-SENTINEL-must-not-be-serialized";
-const fake = useFake();
 let engine: StubEngine;
 let host: DynamicProviderHost;
 let texts: Record<HerokuType, string>;
 let handshake: grpc.status;
 
+/** Every type's provider code, bundled as `serializedProvider` bundles it for `pulumi up`. */
+const bundledProviders = async (): Promise<Record<HerokuType, string>> =>
+  Object.fromEntries(
+    await Promise.all(HEROKU_TYPES.map(async (type) => [type, await providerCode(type)])),
+  ) as Record<HerokuType, string>;
+
+// Before the fake's own beforeAll, which takes the server the host was told about.
 beforeAll(async () => {
-  engine = await startStubEngine();
-  // The engine's environment, without a token: the providers must get it from Configure.
-  const env: NodeJS.ProcessEnv = { ...process.env, HEROKU_API_URL: fake().url };
-  delete env.HEROKU_API_KEY;
-  // A token in this process's environment must not end up in the serialized text.
+  ({ engine, host } = await started);
+}, 120_000);
+const fake = useFake({ server: herokuServer });
+
+beforeAll(async () => {
+  // A token in this process's environment must not end up in the bundled text.
   process.env.HEROKU_API_KEY = SENTINEL;
-  [host, texts] = await Promise.all([
-    DynamicProviderHost.start({ projectDir: PROJECT_DIR, engineAddress: engine.address, env }),
-    serializedProviders(),
-  ]);
+  texts = await bundledProviders();
   handshake = await host.handshake(engine.address, PROJECT_DIR);
   // Dynamic providers get the whole stack config, namespaces kept.
   await host.configure({
@@ -66,7 +75,6 @@ beforeAll(async () => {
     "heroku:apiKey": secret(fake().token),
     "slipway:app": { name: "acme-web" },
   });
-  // Serializing ten providers and starting a Node.js process: seconds, many more on a busy machine.
 }, 120_000);
 
 afterAll(async () => {
@@ -398,7 +406,7 @@ test("an error keeps its message on the way to the engine", async () => {
   );
 });
 
-test("every provider is bundled, small, stable and without the token; under slipway plan none is", async () => {
+test("every provider is bundled, small, stable and without the token", async () => {
   expect(Object.keys(texts).sort()).toEqual([
     "Addon",
     "App",
@@ -432,9 +440,7 @@ test("every provider is bundled, small, stable and without the token; under slip
   // The host keeps one provider per text: each type's must differ, and stay the same from one
   // run to the next, or every update would show `__provider` changed.
   expect(new Set(Object.values(texts)).size).toBe(13);
-  expect((await serializedProviders()).App).toBe(texts.App);
-  const plan = await serializedProviders(true);
-  expect(Object.values(plan)).toEqual(Array(13).fill(PLAN_PROVIDER_TEXT));
+  expect(await bundledProviders()).toEqual(texts);
 });
 
 test("the requests' strings are the bytes google-protobuf's own writer gives", () => {

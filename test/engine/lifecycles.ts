@@ -1,6 +1,6 @@
 // One life per Heroku provider for the dynamic provider host tests: what it is created with, a
 // change made in place, and the outputs the create must answer, read from the Heroku fake.
-import type { HerokuType } from "../../components/heroku/resources";
+import type { HerokuType } from "../../components/heroku/provider-code";
 import type { FakeHeroku } from "../heroku/fake";
 import { Props, secret } from "./wire";
 

@@ -6,8 +6,7 @@
 // - a value not known yet goes as the unknown sentinel of its type, and only when unknowns are
 //   allowed (a preview); otherwise it is left out.
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import * as pulumi from "@pulumi/pulumi";
-import { Secret } from "../../cli/plan/values";
+import { Secret } from "../../cli/plan/secret";
 
 export { Secret };
 export type Props = Record<string, unknown>;
@@ -45,8 +44,13 @@ export interface MarshalOptions {
   readonly keepUnknowns: boolean;
 }
 
-const SIG = pulumi.runtime.specialSigKey;
-const SECRET_SIG = pulumi.runtime.specialSecretSig;
+/**
+ * The key that marks a special value and the value of that key for a secret (`sig.Key` and
+ * `sig.Secret` in the Pulumi repository's sdk/go/common/resource/sig). The engine's own values,
+ * not the SDK's, for the same reason as the sentinels; the SDK is not even loaded here.
+ */
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const LEFT_OUT = Symbol("left out");
 
 export function toStruct(props: Props, options: MarshalOptions): Struct {

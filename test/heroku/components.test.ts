@@ -17,7 +17,7 @@ import {
   uniqueNames,
   webhooksOf,
 } from "../../components/heroku-app";
-import { PLAN_PROVIDER_TEXT } from "../../components/heroku/resources";
+import { PLAN_PROVIDER_TEXT } from "../../components/heroku/provider-code";
 import { appSchema, reviewAppsSchema } from "../../config/schema";
 import type { StackKind } from "../../config/validate";
 import { capture, one, ofType } from "../support/stacks";

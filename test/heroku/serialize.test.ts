@@ -1,10 +1,10 @@
 // Dynamic providers reach the engine as text: slipway bundles each provider's module with what it
-// uses (`providerText`, components/heroku/resources.ts). A provider that uses the client must
+// uses (`providerText`, components/heroku/provider-code.ts). A provider that uses the client must
 // bundle without the token, stay small, and work when loaded back, taking its token from
 // `configure`.
 import Module from "node:module";
 import * as path from "node:path";
-import { providerText } from "../../components/heroku/resources";
+import { providerText } from "../../components/heroku/provider-code";
 import { HerokuClient } from "../../heroku/client";
 import { FakeHeroku, Faults, startFakeHeroku } from "./fake";
 import { isolateHerokuEnv } from "./support";

@@ -70,6 +70,11 @@ export interface FakeHerokuOptions {
    * itself instead of waiting for a timer. @default answers after `ms` milliseconds
    */
   readonly holdAnswer?: (ms: number, answer: () => void) => void;
+  /**
+   * A server already listening on 127.0.0.1 for the fake to answer on, for a test that must give
+   * the fake's URL to a process it starts before the fake. The fake closes it. @default its own
+   */
+  readonly server?: http.Server;
 }
 
 export interface RecordedRequest {
@@ -290,7 +295,8 @@ export async function startFakeHeroku(options: FakeHerokuOptions = {}): Promise<
     else send(res, result);
   }
 
-  const server = http.createServer((req, res) => {
+  const server = options.server ?? http.createServer();
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -326,7 +332,9 @@ export async function startFakeHeroku(options: FakeHerokuOptions = {}): Promise<
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  if (!server.listening) {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  }
   const { port } = server.address() as AddressInfo;
 
   const countOf = (target: string) => {

@@ -1,8 +1,17 @@
-// Every Heroku provider as the engine receives it: the `__provider` text each resource registers,
-// serialized by `serializedProvider()` (components/heroku/resources.ts) while the program runs
-// under the mock runtime outside preview, the one case where it is serialized for real.
+// The `__provider` text each Heroku resource registers (`serializedProvider()`,
+// components/heroku/resources.ts), run under the mock runtime: outside preview, the one case
+// where it is bundled for real, it is the type's provider code exactly as `providerCode` bundles
+// it, the text the engine tier (test/engine) runs in the SDK's host; under `slipway plan`, the
+// placeholder.
 import { CapturedStack, runUnderMocks } from "../../cli/plan/capture";
 import { createMocks } from "../../cli/plan/mocks";
+import {
+  HEROKU_TYPE_PREFIX,
+  HEROKU_TYPES,
+  HerokuType,
+  PLAN_PROVIDER_TEXT,
+  providerCode,
+} from "../../components/heroku/provider-code";
 import {
   Addon,
   App,
@@ -10,8 +19,6 @@ import {
   AppWebhook,
   ConfigVars,
   Formation,
-  HEROKU_TYPE_PREFIX,
-  HerokuType,
   LogDrain,
   Pipeline,
   PipelineCoupling,
@@ -20,7 +27,7 @@ import {
   SpacePeering,
   SpacePeeringInfo,
 } from "../../components/heroku/resources";
-import { PCX, SPACE } from "./lifecycles";
+import { PCX, SPACE } from "../engine/lifecycles";
 
 const PIPELINE_ID = "01234567-89ab-4cde-8f01-0000000000aa";
 
@@ -61,8 +68,8 @@ function everyResource(): void {
   new SpacePeering("peering", { space: SPACE, pcxId: PCX });
 }
 
-/** Each type's `__provider` text; under `preview` (as `slipway plan` runs) the placeholder. */
-export async function serializedProviders(preview = false): Promise<Record<HerokuType, string>> {
+/** Each type's `__provider` text, as the program registers it. */
+async function registeredProviders(preview: boolean): Promise<Record<HerokuType, string>> {
   const captured: CapturedStack = await runUnderMocks(everyResource, {
     project: "slipway",
     stack: "staging",
@@ -77,3 +84,16 @@ export async function serializedProviders(preview = false): Promise<Record<Herok
       .map((r) => [r.type.slice(HEROKU_TYPE_PREFIX.length), r.inputs["__provider"] as string]),
   ) as Record<HerokuType, string>;
 }
+
+test("every type registers its provider's bundled code, once per type and process", async () => {
+  const registered = await registeredProviders(false);
+  expect(Object.keys(registered).sort()).toEqual([...HEROKU_TYPES].sort());
+  for (const type of HEROKU_TYPES) expect(registered[type]).toBe(await providerCode(type));
+  // A second program in the same process registers the same texts (bundled once, kept).
+  expect(await registeredProviders(false)).toEqual(registered);
+});
+
+test("under slipway plan (the mock runtime in preview) nothing is bundled", async () => {
+  const plan = await registeredProviders(true);
+  expect(plan).toEqual(Object.fromEntries(HEROKU_TYPES.map((type) => [type, PLAN_PROVIDER_TEXT])));
+});
