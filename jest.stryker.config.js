@@ -11,6 +11,9 @@ module.exports = {
   // band, which it refuses while a worker memory limit is set.
   maxWorkers: 1,
   workerIdleMemoryLimit: undefined,
+  // A context per test file, as jest has it: Stryker runs every mutant's tests in this one
+  // process, and its counters live on the test files' global.
+  testEnvironment: "node",
   // These tests pin the text Pulumi serializes from a provider's source. Under Stryker that
   // source carries the instrumenter's counters and switches, so the text (its size, what it
   // captures) describes Stryker rather than slipway; npm test runs them.

@@ -16,6 +16,9 @@ const { LegacyFakeTimers, ModernFakeTimers } = require("@jest/fake-timers");
 let shared;
 
 class SharedContextEnvironment extends TestEnvironment {
+  /** Tells jest-runtime.js that packages may be shared (only in a shared context). */
+  sharesContext = true;
+
   constructor(config, context) {
     super(config, context);
     if (shared === undefined) {

@@ -54,7 +54,12 @@ class SlipwayRuntime extends Runtime {
   }
 
   requireModule(from, moduleName, options, isRequireActual = false) {
-    if (options?.isInternalModule || !moduleName || this._resolver.isCoreModule(moduleName)) {
+    if (
+      !this._environment.sharesContext ||
+      options?.isInternalModule ||
+      !moduleName ||
+      this._resolver.isCoreModule(moduleName)
+    ) {
       return super.requireModule(from, moduleName, options, isRequireActual);
     }
     let modulePath;
