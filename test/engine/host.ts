@@ -31,6 +31,21 @@ import {
   toStruct,
 } from "./wire";
 
+/**
+ * A small process that ends the host's process group when this worker goes, however it goes:
+ * jest ends a worker with a signal, so no exit hook would run, and a test file whose imports fail
+ * after the host started never reaches its `afterAll`. Its stdin is a pipe from this worker,
+ * which the system closes when the worker exits, or `close` ends.
+ */
+function watchdog(pid: number): ChildProcess {
+  const script = `process.stdin.on("end", () => { try { process.kill(-${pid}, "SIGKILL"); } catch {} }).resume();`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["pipe", "ignore", "ignore"] });
+  // Neither the process nor its pipe keeps this worker running.
+  child.unref();
+  (child.stdin as unknown as { unref(): void }).unref();
+  return child;
+}
+
 /** The capabilities a provider announces in its Configure answer. */
 export interface Protocol {
   readonly acceptSecrets: boolean;
@@ -135,8 +150,11 @@ export class DynamicProviderHost {
       // Its own process group: the script's `node` child ends with it.
       detached: true,
     });
+    const guard = watchdog(child.pid!);
     // Exited, and its output closed.
     const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+    // Once the host is gone, so is its watchdog.
+    void exited.then(() => guard.stdin?.end());
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const port = await new Promise<string>((resolve, reject) => {
