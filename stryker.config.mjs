@@ -44,6 +44,8 @@ export const modules = {
       "test/heroku/provider-base.test.ts",
       "test/heroku/input-checker.test.ts",
       "test/heroku/formation-addon.test.ts",
+      // Each provider's check, diff and replace rules without a server.
+      "test/heroku/*-rules.test.ts",
     ],
   },
   cli: {
@@ -80,6 +82,7 @@ export const modules = {
       "test/cli/review.test.ts",
       "test/cli/review-exit-codes.test.ts",
       "test/cli/exit-codes.test.ts",
+      "test/cli/changes-exits.test.ts",
       "test/plan/render.test.ts",
     ],
   },
