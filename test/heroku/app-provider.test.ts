@@ -49,6 +49,31 @@ describe("check", () => {
     expect(failures[0]!.reason.startsWith(reason)).toBe(true);
   });
 
+  test("a null space or region is absent: the default region, no team needed", async () => {
+    expect(await app.check({ name: "acme-web", space: null, region: null })).toEqual({
+      name: "acme-web",
+      region: "us",
+      stack: "heroku-24",
+      buildpacks: [],
+      maintenance: false,
+      acm: false,
+    });
+  });
+
+  test("a space app's null region is no region", async () => {
+    expect(
+      await app.check({ name: "acme-web", team: "acme", space: "acme-space", region: null }),
+    ).toEqual({
+      name: "acme-web",
+      team: "acme",
+      space: "acme-space",
+      stack: "heroku-24",
+      buildpacks: [],
+      maintenance: false,
+      acm: false,
+    });
+  });
+
   test("values not known yet (a preview) pass", async () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     expect(await app.failures({ name: unknown, buildpacks: [unknown] })).toEqual([]);
@@ -157,6 +182,7 @@ test.each([
   ["a new stack", { stack: "heroku-22" }, { changes: true, replaces: [] }],
   ["other buildpacks", { buildpacks: ["heroku/python"] }, { changes: true, replaces: [] }],
   ["ACM on", { acm: true }, { changes: true, replaces: [] }],
+  ["maintenance on", { maintenance: true }, { changes: true, replaces: [] }],
   ["another region", { region: "eu" }, { changes: true, replaces: ["region"] }],
   ["a team", { team: "acme" }, { changes: true, replaces: ["team"] }],
 ])("diff of %s, with no request", async (_what, change, expected) => {
