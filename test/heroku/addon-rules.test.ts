@@ -2,13 +2,14 @@
 // edges, which stored plan satisfies a wanted one, and which changes replace the add-on.
 import { createAddonProvider, planSatisfies } from "../../components/heroku/addon";
 
-const provider = createAddonProvider();
+// Built inside each test, where Stryker sees its rules run (not once when the file loads).
+const provider = () => createAddonProvider();
 const APP = "acme-web";
 const PLAN = "heroku-postgresql:essential-0";
 const NAME_ALLOWED = "a letter, then letters, digits, _ or -";
 const CONFIG_ALLOWED = "a map of option names (letters, digits, _) to strings";
 
-const check = (news: Record<string, unknown>) => provider.check!({}, news);
+const check = (news: Record<string, unknown>) => provider().check!({}, news);
 
 test.each([
   [{ name: "db" }, { name: "db" }],
@@ -67,7 +68,7 @@ test.each([
   ["provisioning config", { config: { version: "16" } }, true, ["config"]],
 ])("diff: %s", async (_what, change, changes, replaces) => {
   const news = { app: APP, plan: PLAN, name: "acme-db", ...change };
-  expect(await provider.diff!("id", OLDS, news)).toStrictEqual({
+  expect(await provider().diff!("id", OLDS, news)).toStrictEqual({
     changes,
     replaces,
     deleteBeforeReplace: true,

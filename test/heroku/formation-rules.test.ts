@@ -4,13 +4,14 @@
 // and which changes replace the resource.
 import { createFormationProvider, formationUpdates } from "../../components/heroku/formation";
 
-const provider = createFormationProvider();
+// Built inside each test, where Stryker sees its rules run (not once when the file loads).
+const provider = () => createFormationProvider();
 const APP = "acme-web";
 const ALLOWED =
   "a map of process type to { quantity (0 or more), size (eco, basic, standard-1x, standard-2x, " +
   "performance-m, performance-l, performance-l-ram, performance-xl, performance-2xl) }";
 
-const check = (news: Record<string, unknown>) => provider.check!({}, news);
+const check = (news: Record<string, unknown>) => provider().check!({}, news);
 
 test.each([
   [{ web: { quantity: 0, size: "eco" } }, { web: { quantity: 0, size: "eco" } }],
@@ -83,7 +84,7 @@ test.each([
   ["another app", { app: "acme-web-2" }, true, ["app"]],
 ])("diff: %s", async (_what, change, changes, replaces) => {
   const olds = { app: APP, formation: { web: { quantity: 1, size: "eco" } } };
-  expect(await provider.diff!(APP, olds, { ...olds, ...change })).toStrictEqual({
+  expect(await provider().diff!(APP, olds, { ...olds, ...change })).toStrictEqual({
     changes,
     replaces,
     deleteBeforeReplace: true,

@@ -5,12 +5,13 @@ import { createAppFeatureProvider } from "../../components/heroku/app-feature";
 import { createAppWebhookProvider, createLogDrainProvider } from "../../components/heroku/hooks";
 import { WEBHOOK_EVENTS } from "../../config/limits";
 
+// Each provider is built inside each test, where Stryker sees its rules run.
 const APP = "acme-web";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 describe("AppFeature", () => {
-  const provider = createAppFeatureProvider();
-  const check = (news: Record<string, unknown>) => provider.check!({}, news);
+  const provider = () => createAppFeatureProvider();
+  const check = (news: Record<string, unknown>) => provider().check!({}, news);
   const ALLOWED = "a Heroku app feature name (preboot, runtime-dyno-metadata, ...)";
 
   test.each([
@@ -46,7 +47,7 @@ describe("AppFeature", () => {
     ["another feature", { feature: "runtime-dyno-metadata" }, true, ["feature"]],
   ])("diff of %s", async (_what, change, changes, replaces) => {
     const olds = { app: APP, feature: "preboot", enabled: true };
-    expect(await provider.diff!("id", olds, { ...olds, ...change })).toStrictEqual({
+    expect(await provider().diff!("id", olds, { ...olds, ...change })).toStrictEqual({
       changes,
       replaces,
       deleteBeforeReplace: true,
@@ -55,8 +56,8 @@ describe("AppFeature", () => {
 });
 
 describe("AppWebhook", () => {
-  const provider = createAppWebhookProvider();
-  const check = (news: Record<string, unknown>) => provider.check!({}, news);
+  const provider = () => createAppWebhookProvider();
+  const check = (news: Record<string, unknown>) => provider().check!({}, news);
   const URL = "https://hooks.example.com/heroku";
   const EVENTS_ALLOWED = `a non-empty list of ${WEBHOOK_EVENTS.join(", ")}`;
 
@@ -110,7 +111,7 @@ describe("AppWebhook", () => {
   ])("diff of %s", async (_what, change, changes, replaces) => {
     const olds = { app: APP, url: URL, include: ["api:release"], level: "notify", secret: "s" };
     const news = { app: APP, url: URL, include: ["api:release"], level: "notify", ...change };
-    expect(await provider.diff!("id", olds, news)).toStrictEqual({
+    expect(await provider().diff!("id", olds, news)).toStrictEqual({
       changes,
       replaces,
       deleteBeforeReplace: true,
@@ -119,8 +120,8 @@ describe("AppWebhook", () => {
 });
 
 describe("LogDrain", () => {
-  const provider = createLogDrainProvider();
-  const check = (news: Record<string, unknown>) => provider.check!({}, news);
+  const provider = () => createLogDrainProvider();
+  const check = (news: Record<string, unknown>) => provider().check!({}, news);
   const ALLOWED = "an https://, syslog:// or syslog+tls:// URL";
 
   test.each([
@@ -154,7 +155,7 @@ describe("LogDrain", () => {
   ])("diff of %s", async (_what, change, changes, replaces) => {
     const olds = { app: APP, url: "https://logs.example.com/t", token: "d.1" };
     const news = { app: APP, url: "https://logs.example.com/t", ...change };
-    expect(await provider.diff!("id", olds, news)).toStrictEqual({
+    expect(await provider().diff!("id", olds, news)).toStrictEqual({
       changes,
       replaces,
       deleteBeforeReplace: true,

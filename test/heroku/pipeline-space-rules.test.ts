@@ -12,14 +12,15 @@ import {
 } from "../../components/heroku/space";
 
 const PIPELINE_ID = "0f3c6a52-2b7e-4c1d-9a8f-5e6d7c8b9a01";
+// Each check and diff builds its provider inside the test, where Stryker sees it run.
 type Rules = ReturnType<typeof createPipelineProvider>;
-const checkOf = (provider: Rules) => (news: Record<string, unknown>) => provider.check!({}, news);
+const checkOf = (make: () => Rules) => (news: Record<string, unknown>) => make().check!({}, news);
 const diffOf =
-  (provider: Rules) => (olds: Record<string, unknown>, change: Record<string, unknown>) =>
-    provider.diff!("id", olds, { ...olds, ...change });
+  (make: () => Rules) => (olds: Record<string, unknown>, change: Record<string, unknown>) =>
+    make().diff!("id", olds, { ...olds, ...change });
 
 describe("Pipeline", () => {
-  const provider = createPipelineProvider();
+  const provider = createPipelineProvider;
   const check = checkOf(provider);
   const NAME_ALLOWED = "3-30 lowercase letters, digits and dashes, starting with a letter";
 
@@ -80,7 +81,7 @@ describe("Pipeline", () => {
 });
 
 describe("PipelineCoupling", () => {
-  const provider = createPipelineCouplingProvider();
+  const provider = createPipelineCouplingProvider;
   const check = checkOf(provider);
   const UUID_ALLOWED = "a pipeline id (a UUID)";
 
@@ -133,8 +134,8 @@ describe("Private Space resources", () => {
   const PCX_ALLOWED = "an AWS VPC peering connection id (pcx-...)";
 
   test.each([
-    ["SpacePeeringInfo", createSpacePeeringInfoProvider()],
-    ["SpaceNat", createSpaceNatProvider()],
+    ["SpacePeeringInfo", createSpacePeeringInfoProvider],
+    ["SpaceNat", createSpaceNatProvider],
   ])("%s: a space name, another one replacing it", async (_what, provider) => {
     const check = checkOf(provider);
     expect(await check({ space: "acme-space" })).toStrictEqual({
@@ -151,7 +152,7 @@ describe("Private Space resources", () => {
     });
   });
 
-  const peering = createSpacePeeringProvider();
+  const peering = createSpacePeeringProvider;
   const check = checkOf(peering);
 
   test.each(["pcx-0123abcd", "pcx-0123456789abcdef0"])("SpacePeering: %j passes", async (pcxId) => {

@@ -5,7 +5,8 @@ import {
   reviewAppConfigBody,
 } from "../../components/heroku/review-app-config";
 
-const provider = createReviewAppConfigProvider();
+// Built inside each test, where Stryker sees its rules run (not once when the file loads).
+const provider = () => createReviewAppConfigProvider();
 const PIPELINE = "0f3c6a52-2b7e-4c1d-9a8f-5e6d7c8b9a01";
 const REPO = "acme/acme-web";
 const DEFAULTS = {
@@ -17,7 +18,7 @@ const DEFAULTS = {
   waitForCi: true,
 };
 
-const check = (news: Record<string, unknown>) => provider.check!({}, news);
+const check = (news: Record<string, unknown>) => provider().check!({}, news);
 
 test("the defaults", async () => {
   expect(await check({ pipeline: PIPELINE, repo: REPO })).toStrictEqual({
@@ -119,7 +120,7 @@ test.each([
   ["waiting for CI", { waitForCi: false }, true, []],
   ["the base name", { baseName: "acme" }, true, []],
 ])("diff of %s", async (_what, change, changes, replaces) => {
-  expect(await provider.diff!(PIPELINE, DEFAULTS, { ...DEFAULTS, ...change })).toStrictEqual({
+  expect(await provider().diff!(PIPELINE, DEFAULTS, { ...DEFAULTS, ...change })).toStrictEqual({
     changes,
     replaces,
     deleteBeforeReplace: true,
