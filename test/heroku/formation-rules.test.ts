@@ -41,6 +41,8 @@ test.each([
   [{ web: { quantity: 1 } }, '{"web":{"quantity":1}}'],
   [{ web: null }, '{"web":null}'],
   [{ web: "standard-1x" }, '{"web":"standard-1x"}'],
+  // A key without a value (JSON drops it from what the failure shows).
+  [{ web: undefined }, "{}"],
   [{ Web: { quantity: 1, size: "eco" } }, '{"Web":{"quantity":1,"size":"eco"}}'],
 ])("formation %j fails, kept as given", async (formation, shown) => {
   expect(await check({ app: APP, formation })).toStrictEqual({
