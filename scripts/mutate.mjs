@@ -126,11 +126,15 @@ for (const run of runs) {
   const tsconfig = `tsconfig.mutate-${id}.json`;
   const files = expand(run.mutate.map(withoutRange));
   writeFileSync(tsconfig, JSON.stringify({ extends: "./tsconfig.json", include: [], files }));
+  const testFiles = expand(run.testFiles);
   try {
     const results = await new Stryker({
       configFile: "stryker.config.mjs",
       mutate: run.mutate,
-      testFiles: expand(run.testFiles),
+      testFiles,
+      // A mutant's run loads only the module's test files: jest's related tests (through any
+      // import) take in others too, which it loads only for the name filter to skip them.
+      jest: { config: { testMatch: testFiles.map((file) => `**/${file}`) } },
       tsconfigFile: tsconfig,
       incrementalFile: `reports/mutation/${id}.incremental.json`,
       jsonReporter: { fileName: `reports/mutation/${id}.json` },
