@@ -42,6 +42,7 @@ describe("check", () => {
     ],
     [{ name: "acme-web", acm: "yes" }, "acm", 'got "yes"; allowed: true or false'],
     [{ name: "acme-web", team: "Acme Inc" }, "team", 'got "Acme Inc"; allowed: a Heroku team name'],
+    [{ name: "acme-web", team: "acme inc" }, "team", 'got "acme inc"; allowed: a Heroku team name'],
   ])("%j fails on %s", async (news, property, reason) => {
     const failures = await app.failures(news);
     expect(failures).toHaveLength(1);
