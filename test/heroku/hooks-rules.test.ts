@@ -96,6 +96,7 @@ describe("AppWebhook", () => {
     [{ include: ["api:"] }, "include", `got ["api:"]; allowed: ${EVENTS_ALLOWED}`],
     [{ include: ["x api:app"] }, "include", `got ["x api:app"]; allowed: ${EVENTS_ALLOWED}`],
     [{ include: ["api:app x"] }, "include", `got ["api:app x"]; allowed: ${EVENTS_ALLOWED}`],
+    [{ app: " " }, "app", 'got " "; allowed: an app id or name'],
     [{ level: "async" }, "level", 'got "async"; allowed: one of notify, sync'],
   ])("%j fails on %s", async (given, property, reason) => {
     const news = { app: APP, url: URL, include: ["api:release"], ...given };
@@ -145,6 +146,12 @@ describe("LogDrain", () => {
   ])("%j fails without being shown", async (url) => {
     expect((await check({ app: APP, url })).failures).toStrictEqual([
       { property: "url", reason: `got "[secret]"; allowed: ${ALLOWED}` },
+    ]);
+  });
+
+  test("a blank app fails, naming it", async () => {
+    expect((await check({ app: " ", url: "https://logs.example.com/t" })).failures).toStrictEqual([
+      { property: "app", reason: 'got " "; allowed: an app id or name' },
     ]);
   });
 
