@@ -14,6 +14,13 @@ module.exports = {
   // A context per test file, as jest has it: Stryker runs every mutant's tests in this one
   // process, and its counters live on the test files' global.
   testEnvironment: "node",
+  // Each mutant runs the tests jest finds related to the mutated file, through the imports of the
+  // files in `roots`. With only test/ there, a test reaching cli/commands/deploy.ts through
+  // cli/main.ts was not found (main.ts was outside the graph): its mutants ran no test at all
+  // and counted as survived. The source folders complete the graph.
+  roots: ["test", "cli", "components", "config", "heroku", "operations", "policy"].map(
+    (dir) => `<rootDir>/${dir}`,
+  ),
   // These tests pin the text Pulumi serializes from a provider's source. Under Stryker that
   // source carries the instrumenter's counters and switches, so the text (its size, what it
   // captures) describes Stryker rather than slipway; npm test runs them.

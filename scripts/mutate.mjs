@@ -3,6 +3,7 @@
 //   npm run mutate                      every module
 //   npm run mutate -- iam retry         those modules
 //   npm run mutate -- --mutate heroku/retry.ts[,other.ts]   those files (a module's tests if known)
+//   npm run mutate -- --mutate cli/main.ts --tests test/cli/main-exits.test.ts   against those tests only
 //   npm run mutate -- --changed [base]  the files in scope changed since `base` (default main)
 // Exits 1 when a module scores under the target, 2 on a bad argument.
 import { execFileSync } from "node:child_process";
@@ -28,7 +29,7 @@ function usage(message) {
   console.error(`mutate: ${message}`);
   console.error(`  modules: ${Object.keys(modules).join(", ")}`);
   console.error(
-    "  usage: npm run mutate -- [module ...] | --mutate <file>[,<file>] | --changed [base]",
+    "  usage: npm run mutate -- [module ...] | --mutate <file>[,<file>] [--tests <glob>[,<glob>]] | --changed [base]",
   );
   process.exit(2);
 }
@@ -87,7 +88,17 @@ function plannedRuns(args) {
   }
   if (args[0] === "--mutate") {
     if (!args[1]) usage("--mutate needs a file, e.g. --mutate heroku/retry.ts");
-    return runsForFiles(args[1].split(","));
+    const runs = runsForFiles(args[1].split(","));
+    if (args[2] === undefined) return runs;
+    // A narrower set of tests than the module's, for code every test of the module runs (main()).
+    if (args[2] !== "--tests" || !args[3])
+      usage(`after --mutate: --tests <glob>[,<glob>], not ${args.slice(2).join(" ")}`);
+    // Its own name, so its reports and incremental file stay apart from the module's.
+    return runs.map((run) => ({
+      ...run,
+      name: `${run.name}+${args[3]}`,
+      testFiles: args[3].split(","),
+    }));
   }
   const unknown = args.filter((a) => !(a in modules));
   if (unknown.length > 0) usage(`unknown module or option: ${unknown.join(" ")}`);
@@ -115,11 +126,15 @@ for (const run of runs) {
   const tsconfig = `tsconfig.mutate-${id}.json`;
   const files = expand(run.mutate.map(withoutRange));
   writeFileSync(tsconfig, JSON.stringify({ extends: "./tsconfig.json", include: [], files }));
+  const testFiles = expand(run.testFiles);
   try {
     const results = await new Stryker({
       configFile: "stryker.config.mjs",
       mutate: run.mutate,
-      testFiles: expand(run.testFiles),
+      testFiles,
+      // A mutant's run loads only the module's test files: jest's related tests (through any
+      // import) take in others too, which it loads only for the name filter to skip them.
+      jest: { config: { testMatch: testFiles.map((file) => `**/${file}`) } },
       tsconfigFile: tsconfig,
       incrementalFile: `reports/mutation/${id}.incremental.json`,
       jsonReporter: { fileName: `reports/mutation/${id}.json` },

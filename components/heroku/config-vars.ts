@@ -74,7 +74,10 @@ export function createConfigVarsProvider(
         );
       const { vars, secretVars } = checker.inputs;
       // Either may be unknown in a preview, or not a map (a failure already).
-      const isMap = (v: unknown): v is Props => typeof v === "object" && v !== null;
+      const isMap = (v: unknown): v is Props =>
+        typeof v === "object" &&
+        // Stryker disable next-line ConditionalExpression: equivalent as `true`, neither is ever null here (a null map takes its {} fallback); the test is for the type
+        v !== null;
       if (isMap(vars) && isMap(secretVars)) {
         for (const key of Object.keys(secretVars).filter((k) => k in vars)) {
           const allowed = `a name not also set in vars (${key} is in both)`;

@@ -1,6 +1,7 @@
 // main()'s own exit codes, in-process and without running a stack: the short flags, help on a
 // topic, an unknown topic, and a bug (exit 3 with the stack trace), which no command reaches on
 // purpose. cli.test.ts covers the same paths through plan.
+import * as path from "node:path";
 import { reviewCommand } from "../../cli/commands/review";
 import { helpFor, main, USAGE } from "../../cli/main";
 import { PROJECT_DIR } from "../support/stacks";
@@ -19,6 +20,8 @@ async function run(args: string[]) {
 test.each([
   [["-V"], 0, `slipway ${VERSION}\n`],
   [["-h"], 0, USAGE],
+  [["--help"], 0, USAGE],
+  [["-h", "review"], 0, USAGE],
   [["help"], 0, USAGE],
   [["help", "review"], 0, helpFor(reviewCommand)],
   [["review", "-h"], 0, helpFor(reviewCommand)],
@@ -36,6 +39,34 @@ test("help on a topic that is no command is bad input, with the nearest command"
       'slipway: command: unknown command "reveiw". Did you mean review? Allowed: plan, deploy, ' +
       "changes, promote, review. Fix: run `slipway --help`.\n",
   });
+});
+
+test("a command far from every name: no suggestion", async () => {
+  expect(await run(["zzz"])).toEqual({
+    code: 2,
+    stdout: "",
+    stderr:
+      'slipway: command: unknown command "zzz". Allowed: plan, deploy, changes, promote, review. ' +
+      "Fix: run `slipway --help`.\n",
+  });
+});
+
+test("the folder and environment given are the command's, not the process's", async () => {
+  let stderr = "";
+  const io = { stdout: () => undefined, stderr: (t: string) => (stderr += t) };
+  const docs = path.join(PROJECT_DIR, "docs");
+  expect(await main(["review", "name", "--branch", "main"], io, { cwd: docs, env: {} })).toBe(2);
+  expect(stderr).toBe(
+    `slipway: docs/Pulumi.yaml: cannot be read at ${path.join(docs, "Pulumi.yaml")}. Fix: run slipway from the project folder.\n`,
+  );
+  stderr = "";
+  // A GITHUB_TOKEN only in the given environment: promote gets past it, to Heroku's token.
+  const ask = () => Promise.resolve("n");
+  const env = { GITHUB_TOKEN: "t" };
+  expect(await main(["promote"], io, { cwd: PROJECT_DIR, env, ask })).toBe(2);
+  expect(stderr).toMatch(
+    /^slipway: HEROKU_API_KEY: no Heroku API token: HEROKU_API_KEY is not set/,
+  );
 });
 
 test("the command's exit code is main's", async () => {

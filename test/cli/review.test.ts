@@ -70,6 +70,15 @@ describe("review name", () => {
       ["review", "name", "--branch", "x", "--pr", "0"],
       'slipway: --pr: got "0". Allowed: a pull request number, 1 to 9999999999. Fix: --pr 42\n',
     ],
+    // Numbers to Number() but not digits only.
+    [
+      ["review", "name", "--branch", "x", "--pr", "+4"],
+      'slipway: --pr: got "+4". Allowed: a pull request number, 1 to 9999999999. Fix: --pr 42\n',
+    ],
+    [
+      ["review", "name", "--branch", "x", "--pr", "4e1"],
+      'slipway: --pr: got "4e1". Allowed: a pull request number, 1 to 9999999999. Fix: --pr 42\n',
+    ],
     [
       ["review", "name", "--branch", "x", "--format", "yaml"],
       'slipway: --format: got "yaml". Allowed: text, json. Fix: --format json\n',

@@ -42,11 +42,37 @@ describe("check", () => {
     ],
     [{ name: "acme-web", acm: "yes" }, "acm", 'got "yes"; allowed: true or false'],
     [{ name: "acme-web", team: "Acme Inc" }, "team", 'got "Acme Inc"; allowed: a Heroku team name'],
+    [{ name: "acme-web", team: "acme inc" }, "team", 'got "acme inc"; allowed: a Heroku team name'],
   ])("%j fails on %s", async (news, property, reason) => {
     const failures = await app.failures(news);
     expect(failures).toHaveLength(1);
     expect(failures[0]!.property).toBe(property);
     expect(failures[0]!.reason.startsWith(reason)).toBe(true);
+  });
+
+  test("a null space or region is absent: the default region, no team needed", async () => {
+    expect(await app.check({ name: "acme-web", space: null, region: null })).toEqual({
+      name: "acme-web",
+      region: "us",
+      stack: "heroku-24",
+      buildpacks: [],
+      maintenance: false,
+      acm: false,
+    });
+  });
+
+  test("a space app's null region is no region", async () => {
+    expect(
+      await app.check({ name: "acme-web", team: "acme", space: "acme-space", region: null }),
+    ).toEqual({
+      name: "acme-web",
+      team: "acme",
+      space: "acme-space",
+      stack: "heroku-24",
+      buildpacks: [],
+      maintenance: false,
+      acm: false,
+    });
   });
 
   test("values not known yet (a preview) pass", async () => {
@@ -157,6 +183,7 @@ test.each([
   ["a new stack", { stack: "heroku-22" }, { changes: true, replaces: [] }],
   ["other buildpacks", { buildpacks: ["heroku/python"] }, { changes: true, replaces: [] }],
   ["ACM on", { acm: true }, { changes: true, replaces: [] }],
+  ["maintenance on", { maintenance: true }, { changes: true, replaces: [] }],
   ["another region", { region: "eu" }, { changes: true, replaces: ["region"] }],
   ["a team", { team: "acme" }, { changes: true, replaces: ["team"] }],
 ])("diff of %s, with no request", async (_what, change, expected) => {

@@ -132,6 +132,11 @@ test.each([
     "secretVars.X",
     'got "[secret]"; allowed: a name not also set in vars',
   ],
+  [
+    { app: "a", vars: { X: "1", Z: "3" }, secretVars: { Y: "2", X: "2" } },
+    "secretVars.X",
+    'got "[secret]"; allowed: a name not also set in vars (X is in both)',
+  ],
   [{ vars: {} }, "app", "got nothing; allowed: an app id or name"],
   [
     { app: "a", secretVars: { "BAD-NAME": "2" } },
@@ -142,6 +147,19 @@ test.each([
   const failures = await vars.failures(news);
   expect(failures).toEqual([{ property, reason: expect.stringContaining(reason) as unknown }]);
   expect(JSON.stringify(failures)).not.toContain('"2"');
+});
+
+test.each([
+  ["nothing", {}, false],
+  ["a plain value", { vars: { ...INPUTS.vars, LOG_LEVEL: "debug" } }, true],
+  ["a secret value", { secretVars: { SESSION_SECRET: "other" } }, true],
+])("a change of %s updates in place", async (_what, change, changes) => {
+  await vars.create({ app: appId, ...INPUTS });
+  expect(await vars.diff({ app: appId, ...INPUTS, ...change })).toEqual({
+    changes,
+    replaces: [],
+    deleteBeforeReplace: true,
+  });
 });
 
 test("the patch and managed keys are pure", () => {
