@@ -14,7 +14,7 @@ import { DYNO_SIZE_NAMES, PROCESS_TYPE } from "../../config/limits";
 import { HerokuClient, HerokuClientOptions, herokuPath } from "../../heroku/client";
 import { isNotFound } from "../../heroku/errors";
 import { InputChecker } from "./check";
-import { defineProvider, Props, sameValue } from "./provider";
+import { containsUnknown, defineProvider, Props, sameValue } from "./provider";
 
 export interface ProcessFormation {
   quantity: number;
@@ -108,7 +108,8 @@ export function createFormationProvider(
           entryOk,
         );
       const formation = checker.inputs.formation as Record<string, ProcessFormation> | undefined;
-      if (formation && checker.failures.length === 0) {
+      // In a preview the map, or an entry of it, may not be known yet: it passes as given.
+      if (formation && !containsUnknown(formation) && checker.failures.length === 0) {
         checker.inputs.formation = Object.fromEntries(
           Object.entries(formation).map(([type, e]) => [
             type,

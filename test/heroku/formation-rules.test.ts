@@ -51,6 +51,20 @@ test.each([
   });
 });
 
+// The engine's unknown string: in a preview, an input computed from another resource's output.
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+test.each([
+  [UNKNOWN],
+  [{ web: UNKNOWN, worker: { quantity: 1, size: "Basic" } }],
+  [{ web: { quantity: 1, size: UNKNOWN } }],
+])("a formation not known yet (%j) passes as given, not lowercased", async (formation) => {
+  expect(await check({ app: APP, formation })).toStrictEqual({
+    inputs: { app: APP, formation },
+    failures: [],
+  });
+});
+
 test("a failure elsewhere leaves the sizes as given", async () => {
   const formation = { web: { quantity: 1, size: "Eco" } };
   expect(await check({ app: " ", formation })).toStrictEqual({
