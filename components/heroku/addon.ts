@@ -22,7 +22,10 @@ export interface AddonInputs extends Props {
   plan: string;
   /** A globally unique name; Heroku makes one up when absent. */
   name?: string;
-  /** Provisioning options (`db-version`), only at creation. */
+  /**
+   * Provisioning options, only at creation. Their names are letters, digits and `_`: the
+   * Platform API schema's pattern (`^\w+$`), which its own example, `db-version`, does not pass.
+   */
   config?: Record<string, string>;
 }
 
