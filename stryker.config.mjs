@@ -67,7 +67,7 @@ export const modules = {
       "cli/commands/deploy.ts:46-49",
       "cli/commands/deploy.ts:77-88",
       "cli/commands/changes.ts:51-51",
-      "cli/commands/changes.ts:73-80",
+      "cli/commands/changes.ts:73-78",
       "cli/commands/promote.ts:58-68",
       "cli/commands/promote.ts:77-81",
       "cli/commands/promote.ts:120-129",

@@ -89,12 +89,24 @@ export const summarize = {
 };
 
 /**
+ * Whether a request's path is the app or one of its lists (`/apps/{app}/releases`): a 404 there
+ * can only mean Heroku has no such app, where one on a release or build may mean that item.
+ */
+function namesOnlyTheApp(requestPath: string, app: string): boolean {
+  const prefix = `/apps/${encodeURIComponent(app)}`;
+  const [path] = requestPath.split("?");
+  if (!path!.startsWith(prefix)) return false;
+  const rest = path!.slice(prefix.length);
+  return rest === "" || /^\/[a-z-]+$/.test(rest);
+}
+
+/**
  * The first Heroku answers of a deploy that mean bad input, not a failed deploy: the app does
  * not exist (or the token cannot see it), or the token is refused. Throws them as SlipwayErrors.
  */
 export function preflightProblem(error: unknown, app: string): void {
   if (!HerokuApiError.isInstance(error)) return;
-  if (error.status === 404 && error.path === `/apps/${encodeURIComponent(app)}`) {
+  if (error.status === 404 && namesOnlyTheApp(error.path, app)) {
     throw SlipwayError.of(
       "app",
       `Heroku has no app ${JSON.stringify(app)} that HEROKU_API_KEY can see. Allowed: an app the ` +

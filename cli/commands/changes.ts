@@ -71,9 +71,7 @@ export const changesCommand: Command = {
       io.stdout(renderPromotion(shipped, format));
       return EXIT.ok;
     } catch (error) {
-      // Stryker disable next-line CallExpression: equivalent, either call alone turns a 401 into bad input; the other case, a 404 on GET /apps/{app}, cannot arise here (changes never sends that request)
       preflightProblem(error, target.productionApp);
-      // Stryker disable next-line CallExpression: equivalent, as above
       preflightProblem(error, target.stagingApp);
       if (!GithubApiError.isInstance(error) && !isDeliveryError(error)) throw error;
       io.stderr(`slipway: what ships could not be read: ${error.message}\n`);

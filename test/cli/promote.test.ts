@@ -244,20 +244,38 @@ describe("the target from the stack files", () => {
 describe("changes", () => {
   test("Heroku failing: 1 with Heroku's answer", async () => {
     const w = world();
-    w.heroku.fake.fault(
-      `GET /apps/${PRODUCTION}/releases`,
-      ...Array.from({ length: 5 }, () => ({
+    w.heroku.fake.fault(`GET /apps/${PRODUCTION}/releases`, {
+      kind: "status" as const,
+      status: 403,
+      id: "forbidden",
+      message: "You do not have access to the app.",
+    });
+    const { code, stdout, stderr } = await run(["changes"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(
+      /^slipway: what ships could not be read: .*You do not have access to the app\./m,
+    );
+  });
+
+  test.each([[PRODUCTION], [STAGING]])(
+    "an app Heroku does not know (%s): 2, naming the app and the fix",
+    async (app) => {
+      const w = world();
+      w.heroku.fake.fault(`GET /apps/${app}/releases`, {
         kind: "status" as const,
         status: 404,
         id: "not_found",
         message: "Couldn't find that app.",
-      })),
-    );
-    const { code, stdout, stderr } = await run(["changes"]);
-    expect(code).toBe(1);
-    expect(stdout).toBe("");
-    expect(stderr).toMatch(/^slipway: what ships could not be read: .*Couldn't find that app\./m);
-  });
+      });
+      const { code, stdout, stderr } = await run(["changes"]);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain(
+        `app: Heroku has no app ${JSON.stringify(app)} that HEROKU_API_KEY can see.`,
+      );
+    },
+  );
 
   test("markdown when a commit cannot be known: the caution instead of the lists", async () => {
     const w = world();
