@@ -16,6 +16,7 @@ describe("isValidBranchName follows git check-ref-format", () => {
     ["main", true],
     ["release/2026-11", true],
     ["feature/login-form", true],
+    ["release/v1.2", true],
     ["", false],
     ["@", false],
     ["-main", false],
