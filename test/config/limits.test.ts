@@ -1,9 +1,14 @@
 import {
+  isRdsPostgresInstanceClass,
   isUrlWithProtocol,
   isValidBranchName,
   isValidIpv4Cidr,
   isValidRepositoryName,
+  isValidRepositoryPath,
+  looksSecret,
+  postgresVersionProblem,
   REPOSITORY_PATH,
+  upperSnakeCase,
 } from "../../config/limits";
 
 describe("isValidBranchName follows git check-ref-format", () => {
@@ -11,6 +16,7 @@ describe("isValidBranchName follows git check-ref-format", () => {
     ["main", true],
     ["release/2026-11", true],
     ["feature/login-form", true],
+    ["release/v1.2", true],
     ["", false],
     ["@", false],
     ["-main", false],
@@ -30,6 +36,9 @@ describe("isValidBranchName follows git check-ref-format", () => {
     ["a[b", false],
     ["a\\b", false],
     ["a\u0007b", false],
+    ["a\u001fb", false],
+    ["a\u007fb", false],
+    ["a!b", true],
     ["a/.hidden", false],
     ["x".repeat(255), true],
     ["x".repeat(256), false],
@@ -49,6 +58,74 @@ describe("isValidRepositoryName", () => {
     ["a".repeat(101), false],
   ])("%j is %s", (name, valid) => {
     expect(isValidRepositoryName(name)).toBe(valid);
+  });
+});
+
+describe("isValidRepositoryPath: owner/name", () => {
+  test.each([
+    ["acme/slipway", true],
+    ["acme/slipway/extra", false],
+    ["/slipway", false],
+    ["acme/", false],
+    ["acme", false],
+    ["acme/slipway.git", false],
+    ["-acme/slipway", false],
+  ])("%j is %s", (path, valid) => {
+    expect(isValidRepositoryPath(path)).toBe(valid);
+  });
+});
+
+describe("isRdsPostgresInstanceClass", () => {
+  test.each([
+    ["db.t4g.micro", true],
+    ["db.m7g.16xlarge", true],
+    ["db.x2iedn.32xlarge", true],
+    ["rds.m7g.large", false],
+    ["db.m7g.large.x", false],
+    ["db.m7g", false],
+    ["db", false],
+    ["db.m7g.micro", false],
+    ["db.toString.large", false],
+    ["db.constructor.large", false],
+  ])("%j is %s", (instanceClass, offered) => {
+    expect(isRdsPostgresInstanceClass(instanceClass)).toBe(offered);
+  });
+});
+
+describe("postgresVersionProblem", () => {
+  test.each([
+    ["16", undefined],
+    ["13", undefined],
+    ["18", undefined],
+    ["14.18", undefined],
+    ["16.10", undefined],
+    ["14.17", "RDS no longer creates 14.17 (the oldest 14.x it creates is 14.18)"],
+    ["16.0", "RDS no longer creates 16.0 (the oldest 16.x it creates is 16.9)"],
+    ["12", "RDS does not create PostgreSQL 12 instances"],
+    ["19.1", "RDS does not create PostgreSQL 19 instances"],
+    ["16.x", "not a Postgres version"],
+    ["v16", "not a Postgres version"],
+    ["16.9.1", "not a Postgres version"],
+    ["", "not a Postgres version"],
+  ])("%j: %s", (version, problem) => {
+    expect(postgresVersionProblem(version)).toBe(problem);
+  });
+});
+
+describe("looksSecret's name framing", () => {
+  test.each([
+    // Two breaks of each kind in one name: every one is split, not only the first.
+    ["dbMasterPassword", "DB_MASTER_PASSWORD"],
+    ["DBPasswordAPIKey", "DB_PASSWORD_API_KEY"],
+    ["db-master--passwd", "DB_MASTER_PASSWD"],
+    ["api.key id", "API_KEY_ID"],
+  ])("%j reads as %s", (name, snake) => {
+    expect(upperSnakeCase(name)).toBe(snake);
+  });
+
+  test("patterns given in lowercase match regardless of case", () => {
+    expect(looksSecret("LICENSE", ["^_license_$"])).toBe(true);
+    expect(looksSecret("licenseKey", ["_license_"])).toBe(true);
   });
 });
 
