@@ -8,6 +8,7 @@ import {
   configPath,
   editDistance,
   explain,
+  metaOf,
   misspelledNamespaces,
   validateSettings,
 } from "../../config/validate";
@@ -223,5 +224,18 @@ describe("closest and editDistance", () => {
     ["ab", "ba", 2],
   ])("editDistance(%j, %j) is %d", (a, b, distance) => {
     expect(editDistance(a, b)).toBe(distance);
+  });
+});
+
+describe("metaOf: a field's allowed/example text through its wrappers", () => {
+  const meta = { allowed: "a name", example: "acme" };
+  test.each([
+    ["on the field", z.string().meta(meta), meta],
+    ["under optional and default", z.string().meta(meta).optional().default("acme"), meta],
+    ["on no wrapper at all", z.string(), undefined],
+    ["on none of its wrappers", z.string().optional(), undefined],
+    ["no schema", undefined, undefined],
+  ])("%s", (_where, schema, expected) => {
+    expect(metaOf(schema)).toEqual(expected);
   });
 });

@@ -214,12 +214,15 @@ describe("bounds", () => {
     const error = (await client({ timeoutMs: 100, retry: { maxAttempts: 3 } })
       .get("/apps/acme-web")
       .catch((e: unknown) => e)) as HerokuNetworkError;
+    // Each attempt's wait ended on its own timer (timeoutsOnStall), set to timeoutMs.
+    const timeouts = timers.mock.calls.map(([, ms]) => ms);
+    // Put back now, while the fake timers it wraps are installed: put back after them, it would
+    // leave their setTimeout on the global.
+    timers.mockRestore();
     expect([error.failure, error.attempts]).toEqual(["timeout", 3]);
     expect(error.message).toBe(
       "Heroku API GET /apps/acme-web timed out (no answer within 100 ms) (gave up after 3 attempts in 0.8 s)",
     );
-    // Each attempt's wait ended on its own timer (timeoutsOnStall), set to timeoutMs.
-    const timeouts = timers.mock.calls.map(([, ms]) => ms);
     expect(timeouts).toEqual([100, 100, 100]);
     expect(fake.count("GET /apps/{app}")).toBe(3);
   });

@@ -27,9 +27,19 @@ class SharedContextEnvironment extends TestEnvironment {
     }
     const { projectConfig } = config;
     const global = shared.global;
+    const fresh = this.global;
+    // Node's globals as jest gives them to a new file (setTimeout, fetch, ...: lazy getters of
+    // this process's own), whatever an earlier file left in their place: a spy put back after
+    // fake timers were uninstalled leaves a fake setTimeout that never fires.
+    for (const key of Object.getOwnPropertyNames(fresh)) {
+      const descriptor = Object.getOwnPropertyDescriptor(fresh, key);
+      if (descriptor.get !== undefined && descriptor.configurable) {
+        Object.defineProperty(global, key, descriptor);
+      }
+    }
     // This file's process object (its own copy of the environment), made for the context the
     // constructor above created and that is dropped here.
-    global.process = this.global.process;
+    global.process = fresh.process;
     Object.assign(global, projectConfig.globals);
     this.context = shared.context;
     this.global = global;
