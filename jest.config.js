@@ -6,7 +6,7 @@ const ESM_ONLY = "(@octokit|universal-user-agent|before-after-hook|content-type)
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  testEnvironment: "<rootDir>/test/support/jest-environment.js",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {

@@ -11,6 +11,9 @@ module.exports = {
   // band, which it refuses while a worker memory limit is set.
   maxWorkers: 1,
   workerIdleMemoryLimit: undefined,
+  // A context per test file, as jest has it: Stryker runs every mutant's tests in this one
+  // process, and its counters live on the test files' global.
+  testEnvironment: "node",
   // Each mutant runs the tests jest finds related to the mutated file, through the imports of the
   // files in `roots`. With only test/ there, a test reaching cli/commands/deploy.ts through
   // cli/main.ts was not found (main.ts was outside the graph): its mutants ran no test at all

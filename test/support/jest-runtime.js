@@ -25,6 +25,17 @@ const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 /** Sources of dependency files that no transform changes, by file name, read once per worker. */
 const dependencySources = new Map();
 
+/**
+ * Packages loaded once per worker and shared by its test files (their context is shared too:
+ * jest-environment.js), by file name. Not @pulumi/policy, which allows one pack per process,
+ * nor anything a test file mocks (that file loads its own copies).
+ */
+const sharedPackages = new Map();
+const UNSHARED = `${NODE_MODULES}@pulumi${path.sep}policy${path.sep}`;
+
+/** The runtime of the test file running now: shared packages load their own packages through it. */
+const live = { runtime: undefined };
+
 /** One inspector session per worker process, with precise coverage running from the first file. */
 let session;
 let testFiles = 0;
@@ -39,6 +50,40 @@ class SlipwayRuntime extends Runtime {
   constructor(...args) {
     super(...args);
     this.testFile = ++testFiles;
+    live.runtime = this;
+  }
+
+  requireModule(from, moduleName, options, isRequireActual = false) {
+    if (
+      !this._environment.sharesContext ||
+      options?.isInternalModule ||
+      !moduleName ||
+      this._resolver.isCoreModule(moduleName)
+    ) {
+      return super.requireModule(from, moduleName, options, isRequireActual);
+    }
+    let modulePath;
+    try {
+      modulePath = this._resolveCjsModule(from, moduleName);
+    } catch {
+      return super.requireModule(from, moduleName, options, isRequireActual);
+    }
+    if (!modulePath.includes(NODE_MODULES) || modulePath.includes(UNSHARED)) {
+      return super.requireModule(from, moduleName, options, isRequireActual);
+    }
+    const known = sharedPackages.get(modulePath);
+    if (known !== undefined) return known.exports;
+    // A package loaded by an earlier test file requires another lazily: the runtime of that
+    // file is gone, the current one loads it.
+    if (this !== live.runtime && this.isTornDown) {
+      return live.runtime.requireModule(from, moduleName, options, isRequireActual);
+    }
+    const exports = super.requireModule(from, moduleName, options, isRequireActual);
+    const loaded = this._moduleRegistry.get(modulePath);
+    if (loaded !== undefined && this._explicitShouldMock.size === 0) {
+      sharedPackages.set(modulePath, loaded);
+    }
+    return exports;
   }
 
   transformFile(filename, options) {

@@ -1,0 +1,84 @@
+// Jest's Node.js environment, with one global context per worker instead of one per test file,
+// so that the packages a test file loads (the Pulumi SDKs above all: about 1 CPU second and 800
+// modules each time) are loaded once per worker and shared by the files it runs afterwards
+// (jest-runtime.js keeps them). A shared package must live in the test files' own context: the
+// SDK tells arrays and promises apart with `instanceof`, which fails across contexts.
+//
+// What jest installs per test file is installed again on the shared context (the process
+// object, the mock and fake-timer machinery, jest's globals), and the Pulumi SDK's state is
+// reset to a fresh store, as a fresh load would have it.
+"use strict";
+const { TestEnvironment } = require("jest-environment-node");
+const { ModuleMocker } = require("jest-mock");
+const { LegacyFakeTimers, ModernFakeTimers } = require("@jest/fake-timers");
+
+/** The first environment's context and global, shared by every later test file of the worker. */
+let shared;
+
+class SharedContextEnvironment extends TestEnvironment {
+  /** Tells jest-runtime.js that packages may be shared (only in a shared context). */
+  sharesContext = true;
+
+  constructor(config, context) {
+    super(config, context);
+    if (shared === undefined) {
+      shared = { context: this.context, global: this.global };
+      return;
+    }
+    const { projectConfig } = config;
+    const global = shared.global;
+    const fresh = this.global;
+    // Node's globals as jest gives them to a new file (setTimeout, fetch, ...: lazy getters of
+    // this process's own), whatever an earlier file left in their place: a spy put back after
+    // fake timers were uninstalled leaves a fake setTimeout that never fires.
+    for (const key of Object.getOwnPropertyNames(fresh)) {
+      const descriptor = Object.getOwnPropertyDescriptor(fresh, key);
+      if (descriptor.get !== undefined && descriptor.configurable) {
+        Object.defineProperty(global, key, descriptor);
+      }
+    }
+    // This file's process object (its own copy of the environment), made for the context the
+    // constructor above created and that is dropped here.
+    global.process = fresh.process;
+    Object.assign(global, projectConfig.globals);
+    this.context = shared.context;
+    this.global = global;
+    this.moduleMocker = new ModuleMocker(global);
+    this.fakeTimers = new LegacyFakeTimers({
+      config: projectConfig,
+      global,
+      moduleMocker: this.moduleMocker,
+      timerConfig: {
+        idToRef: (id) => ({
+          id,
+          ref() {
+            return this;
+          },
+          unref() {
+            return this;
+          },
+        }),
+        refToId: (timer) => timer?.id,
+      },
+    });
+    this.fakeTimersModern = new ModernFakeTimers({ config: projectConfig, global });
+    resetPulumiStore(global);
+  }
+}
+
+/**
+ * A fresh store for the Pulumi SDK (runtime/state.js keeps it on the global), as a fresh load
+ * would make it, but with the resource modules the providers' packages registered when they
+ * were loaded: they are not loaded again.
+ */
+function resetPulumiStore(global) {
+  const store = global.globalStore;
+  if (store === undefined) return;
+  const fresh = new store.constructor();
+  fresh.resourcePackages = store.resourcePackages;
+  fresh.resourceModules = store.resourceModules;
+  global.globalStore = fresh;
+  global.stackResource = undefined;
+}
+
+module.exports = SharedContextEnvironment;
