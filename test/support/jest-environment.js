@@ -28,14 +28,18 @@ class SharedContextEnvironment extends TestEnvironment {
     const { projectConfig } = config;
     const global = shared.global;
     const fresh = this.global;
-    // Node's globals as jest gives them to a new file (setTimeout, fetch, ...: lazy getters of
-    // this process's own), whatever an earlier file left in their place: a spy put back after
-    // fake timers were uninstalled leaves a fake setTimeout that never fires.
+    // Node's globals as jest gives them to a new file (setTimeout, fetch, Buffer, ...), whatever
+    // an earlier file left in their place (fake timers a test left installed never fire). The
+    // fresh context has them as lazy accessors, or as values once read (jest's fake timers read
+    // setTimeout): both are made again here, not copied, since the fresh accessors write to the
+    // dropped global and a test's `globalThis.fetch = ...` would be lost.
     for (const key of Object.getOwnPropertyNames(fresh)) {
-      const descriptor = Object.getOwnPropertyDescriptor(fresh, key);
-      if (descriptor.get !== undefined && descriptor.configurable) {
-        Object.defineProperty(global, key, descriptor);
-      }
+      const { get, value, configurable, enumerable } = Object.getOwnPropertyDescriptor(fresh, key);
+      const node = Object.getOwnPropertyDescriptor(globalThis, key);
+      const fromNode =
+        get !== undefined ||
+        (node !== undefined && (node.get !== undefined || node.value === value));
+      if (configurable && fromNode) lazyNodeGlobal(global, key, enumerable);
     }
     // This file's process object (its own copy of the environment), made for the context the
     // constructor above created and that is dropped here.
@@ -64,6 +68,25 @@ class SharedContextEnvironment extends TestEnvironment {
     this.fakeTimersModern = new ModernFakeTimers({ config: projectConfig, global });
     resetPulumiStore(global);
   }
+}
+
+/**
+ * The property `key` of `global` as jest-environment-node defines a Node global: read from this
+ * process on first use, and a plain value once read or assigned.
+ */
+function lazyNodeGlobal(global, key, enumerable) {
+  const settle = (value) =>
+    Object.defineProperty(global, key, { configurable: true, enumerable, writable: true, value });
+  Object.defineProperty(global, key, {
+    configurable: true,
+    enumerable,
+    get() {
+      const value = globalThis[key];
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
 }
 
 /**
