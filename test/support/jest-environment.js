@@ -34,12 +34,10 @@ class SharedContextEnvironment extends TestEnvironment {
     // setTimeout): both are made again here, not copied, since the fresh accessors write to the
     // dropped global and a test's `globalThis.fetch = ...` would be lost.
     for (const key of Object.getOwnPropertyNames(fresh)) {
-      const { get, value, configurable, enumerable } = Object.getOwnPropertyDescriptor(fresh, key);
-      const node = Object.getOwnPropertyDescriptor(globalThis, key);
-      const fromNode =
-        get !== undefined ||
-        (node !== undefined && (node.get !== undefined || node.value === value));
-      if (configurable && fromNode) lazyNodeGlobal(global, key, enumerable);
+      const descriptor = Object.getOwnPropertyDescriptor(fresh, key);
+      if (descriptor.configurable && isNodeGlobal(key, descriptor)) {
+        lazyNodeGlobal(global, key, descriptor.enumerable);
+      }
     }
     // This file's process object (its own copy of the environment), made for the context the
     // constructor above created and that is dropped here.
@@ -68,6 +66,17 @@ class SharedContextEnvironment extends TestEnvironment {
     this.fakeTimersModern = new ModernFakeTimers({ config: projectConfig, global });
     resetPulumiStore(global);
   }
+}
+
+/**
+ * Whether a fresh context's property came from this process's globals: a lazy accessor jest
+ * made (jest makes them for Node's globals only), or a value Node's global has too (Buffer, and
+ * accessors jest already read). The context's own built-ins (Array, Promise) differ from Node's.
+ */
+function isNodeGlobal(key, { get, value }) {
+  if (get !== undefined) return true;
+  const node = Object.getOwnPropertyDescriptor(globalThis, key);
+  return node !== undefined && (node.get !== undefined || node.value === value);
 }
 
 /**
